@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * mip6sec: Mobile IPv6 signalling security, generic netlink interface.
+ *
+ * The family is described in Documentation/netlink/specs/mip6sec.yaml;
+ * keep both in sync (selftests/spec_check.py verifies it).
+ */
+#ifndef _UAPI_LINUX_MIP6SEC_H
+#define _UAPI_LINUX_MIP6SEC_H
+
+#define MIP6SEC_FAMILY_NAME	"mip6sec"
+#define MIP6SEC_FAMILY_VERSION	1
+#define MIP6SEC_MCGRP_EVENTS	"events"
+
+/* A preconfigured Kbm is exactly the size of an HMAC-SHA1 output. */
+#define MIP6SEC_KBM_LEN		20
+
+/* How a binding cache entry was authorised. */
+enum mip6sec_auth {
+	MIP6SEC_AUTH_NONE,
+	MIP6SEC_AUTH_KBM,
+	MIP6SEC_AUTH_MN_HA,
+	MIP6SEC_AUTH_FBU,
+	MIP6SEC_AUTH_IPSEC,
+
+	/* private: */
+	__MIP6SEC_AUTH_MAX,
+	MIP6SEC_AUTH_MAX = __MIP6SEC_AUTH_MAX - 1,
+};
+
+/* Why a binding cache entry went away (binding-del-ntf). */
+enum mip6sec_del_reason {
+	MIP6SEC_DEL_REASON_UNSPEC,
+	MIP6SEC_DEL_REASON_DEREGISTERED,	/* BU with lifetime 0 or CoA == HoA */
+	MIP6SEC_DEL_REASON_EXPIRED,
+	MIP6SEC_DEL_REASON_ADMIN,		/* binding-del / binding-flush */
+	MIP6SEC_DEL_REASON_KEY_REMOVED,		/* the key that authorised it went */
+
+	/* private: */
+	__MIP6SEC_DEL_REASON_MAX,
+	MIP6SEC_DEL_REASON_MAX = __MIP6SEC_DEL_REASON_MAX - 1,
+};
+
+/* Top-level attributes. Addresses are struct in6_addr, network order. */
+enum mip6sec_attrs {
+	MIP6SEC_A_UNSPEC,
+	MIP6SEC_A_PAD,
+	MIP6SEC_A_HOA,		/* binary[16]: home address */
+	MIP6SEC_A_CN,		/* binary[16]: correspondent (this node's) address */
+	MIP6SEC_A_COA,		/* binary[16]: care-of address */
+	MIP6SEC_A_KEY,		/* binary: key material, write-only */
+	MIP6SEC_A_LAST_SEQ,	/* u16: last accepted sequence number */
+	MIP6SEC_A_USES,		/* u64: successful verifications */
+	MIP6SEC_A_SEQ,		/* u16: sequence number of the binding */
+	MIP6SEC_A_LIFETIME,	/* u32: seconds left */
+	MIP6SEC_A_AUTH,		/* u32: enum mip6sec_auth */
+	MIP6SEC_A_REASON,	/* u32: enum mip6sec_del_reason */
+	MIP6SEC_A_STATS,	/* nest: enum mip6sec_stat_attrs */
+
+	/* private: */
+	__MIP6SEC_A_MAX,
+	MIP6SEC_A_MAX = __MIP6SEC_A_MAX - 1,
+};
+
+/*
+ * Counters (u64 each) nested in MIP6SEC_A_STATS. New counters are only
+ * ever appended; userspace prints the ones it does not know by number.
+ */
+enum mip6sec_stat_attrs {
+	MIP6SEC_STAT_UNSPEC,
+	MIP6SEC_STAT_PAD,
+	MIP6SEC_STAT_MH_RX,		/* Mobility Header messages seen */
+	MIP6SEC_STAT_MH_MALFORMED,	/* sum of the mh_bad_* counters */
+	MIP6SEC_STAT_MH_BAD_PROTO,	/* Payload Proto != 59 */
+	MIP6SEC_STAT_MH_BAD_LEN,	/* Header Len below the type minimum */
+	MIP6SEC_STAT_MH_TRUNCATED,	/* MH longer than the packet */
+	MIP6SEC_STAT_MH_BAD_CSUM,	/* checksum mismatch */
+	MIP6SEC_STAT_MH_BAD_OPT,	/* option length, alignment or order */
+	MIP6SEC_STAT_MH_UNKNOWN_TYPE,	/* MH type this node does not know */
+	MIP6SEC_STAT_BU_RX,		/* Binding Updates seen */
+	MIP6SEC_STAT_BU_ACCEPTED,
+	MIP6SEC_STAT_BU_PASSED,		/* left to a userspace daemon */
+	MIP6SEC_STAT_AUTH_FAIL,
+	MIP6SEC_STAT_REPLAY,
+	MIP6SEC_STAT_HAO_RX,		/* packets with a Home Address option */
+	MIP6SEC_STAT_HAO_ACCEPTED,
+	MIP6SEC_STAT_HAO_DROPPED,
+	MIP6SEC_STAT_BA_SENT,
+	MIP6SEC_STAT_BE_SENT,
+	MIP6SEC_STAT_BE_RATELIMITED,
+	MIP6SEC_STAT_BAD_EXTHDR,	/* extension header chain unparsable */
+
+	/* private: */
+	__MIP6SEC_STAT_MAX,
+	MIP6SEC_STAT_MAX = __MIP6SEC_STAT_MAX - 1,
+};
+
+enum mip6sec_cmds {
+	MIP6SEC_CMD_UNSPEC,
+	MIP6SEC_CMD_KBM_ADD,		/* HOA, KEY, [CN]; admin */
+	MIP6SEC_CMD_KBM_DEL,		/* HOA; admin */
+	MIP6SEC_CMD_KBM_GET,		/* do: HOA; dump: all */
+	MIP6SEC_CMD_BINDING_GET,	/* do: HOA; dump: all */
+	MIP6SEC_CMD_BINDING_DEL,	/* HOA; admin */
+	MIP6SEC_CMD_BINDING_FLUSH,	/* admin */
+	MIP6SEC_CMD_STATS_GET,
+	MIP6SEC_CMD_STATS_RESET,	/* admin */
+
+	/* notifications, multicast on MIP6SEC_MCGRP_EVENTS */
+	MIP6SEC_CMD_KBM_NEW_NTF,
+	MIP6SEC_CMD_KBM_DEL_NTF,
+	MIP6SEC_CMD_KBM_EXHAUSTED_NTF,
+	MIP6SEC_CMD_BINDING_NEW_NTF,
+	MIP6SEC_CMD_BINDING_UPDATE_NTF,
+	MIP6SEC_CMD_BINDING_DEL_NTF,
+
+	/* private: */
+	__MIP6SEC_CMD_MAX,
+	MIP6SEC_CMD_MAX = __MIP6SEC_CMD_MAX - 1,
+};
+
+#endif /* _UAPI_LINUX_MIP6SEC_H */
