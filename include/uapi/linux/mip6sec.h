@@ -70,7 +70,7 @@ enum mip6sec_stat_attrs {
 	MIP6SEC_STAT_UNSPEC,
 	MIP6SEC_STAT_PAD,
 	MIP6SEC_STAT_MH_RX,		/* Mobility Header messages seen */
-	MIP6SEC_STAT_MH_MALFORMED,	/* sum of the mh_bad_* counters */
+	MIP6SEC_STAT_MH_MALFORMED,	/* sum of the six MH error counters */
 	MIP6SEC_STAT_MH_BAD_PROTO,	/* Payload Proto != 59 */
 	MIP6SEC_STAT_MH_BAD_LEN,	/* Header Len below the type minimum */
 	MIP6SEC_STAT_MH_TRUNCATED,	/* MH longer than the packet */
