@@ -189,10 +189,9 @@ static void __net_exit mip6sec_net_exit(struct net *net)
 
 	/* No packet sees this namespace's state once the hooks are gone. */
 	mip6sec_hooks_unregister(net);
+	/* Entries go to RCU callbacks that touch nothing else. */
 	mip6sec_bcache_destroy(mn);
 	mip6sec_kbm_destroy(&mn->kbm);
-	/* The entries above are freed by RCU callbacks. */
-	rcu_barrier();
 	free_percpu(mn->stats);
 }
 
@@ -231,7 +230,7 @@ err_hooks:
 
 static void __exit mip6sec_exit(void)
 {
-	/* No new requests, then no new packets, then no pending frees. */
+	/* No new requests, then no new packets, then no pending callbacks. */
 	mip6sec_genl_unregister();
 	unregister_pernet_subsys(&mip6sec_net_ops);
 	rcu_barrier();
