@@ -147,7 +147,7 @@ static int kbm_fill(struct sk_buff *skb, struct mip6sec_kbm *kbm)
 		return -EMSGSIZE;
 	if (!ipv6_addr_any(&kbm->cn) && put_addr(skb, MIP6SEC_A_CN, &kbm->cn))
 		return -EMSGSIZE;
-	if (seq_valid && nla_put_u16(skb, MIP6SEC_A_LAST_SEQ, last_seq))
+	if (seq_valid && nla_put_u32(skb, MIP6SEC_A_LAST_SEQ, last_seq))
 		return -EMSGSIZE;
 	if (nla_put_u64_64bit(skb, MIP6SEC_A_USES, atomic64_read(&kbm->uses),
 			      MIP6SEC_A_PAD))
@@ -239,7 +239,7 @@ static int binding_fill(struct sk_buff *skb, const struct mip6sec_binding *b)
 	if (put_addr(skb, MIP6SEC_A_HOA, &b->hoa) ||
 	    put_addr(skb, MIP6SEC_A_COA, &b->coa) ||
 	    put_addr(skb, MIP6SEC_A_CN, &b->cn) ||
-	    nla_put_u16(skb, MIP6SEC_A_SEQ, READ_ONCE(b->seq)) ||
+	    nla_put_u32(skb, MIP6SEC_A_SEQ, READ_ONCE(b->seq)) ||
 	    nla_put_u32(skb, MIP6SEC_A_LIFETIME, mip6sec_binding_lifetime(b)) ||
 	    nla_put_u32(skb, MIP6SEC_A_AUTH, b->auth))
 		return -EMSGSIZE;

@@ -49,9 +49,9 @@ enum mip6sec_attrs {
 	MIP6SEC_A_CN,		/* binary[16]: correspondent (this node's) address */
 	MIP6SEC_A_COA,		/* binary[16]: care-of address */
 	MIP6SEC_A_KEY,		/* binary: key material, write-only */
-	MIP6SEC_A_LAST_SEQ,	/* u16: last accepted sequence number */
+	MIP6SEC_A_LAST_SEQ,	/* u32: last accepted sequence number (16 bits) */
 	MIP6SEC_A_USES,		/* u64: successful verifications */
-	MIP6SEC_A_SEQ,		/* u16: sequence number of the binding */
+	MIP6SEC_A_SEQ,		/* u32: sequence number of the binding (16 bits) */
 	MIP6SEC_A_LIFETIME,	/* u32: seconds left */
 	MIP6SEC_A_AUTH,		/* u32: enum mip6sec_auth */
 	MIP6SEC_A_REASON,	/* u32: enum mip6sec_del_reason */

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mip6sec binding: the binding cache the kernel keeps for verified BUs.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "mip6sec.h"
+
+const char binding_help[] =
+	"Usage: mip6sec binding show [ HOA ]\n"
+	"       mip6sec binding del HOA\n"
+	"       mip6sec binding flush\n";
+
+static const char *const auth_names[MIP6SEC_AUTH_MAX + 1] = {
+	[MIP6SEC_AUTH_NONE]	= "none",
+	[MIP6SEC_AUTH_KBM]	= "kbm",
+	[MIP6SEC_AUTH_MN_HA]	= "mn-ha",
+	[MIP6SEC_AUTH_FBU]	= "fbu",
+	[MIP6SEC_AUTH_IPSEC]	= "ipsec",
+};
+
+void binding_fields(struct out *o, const struct mip6sec_obj *obj)
+{
+	char buf[32];
+
+	if (OBJ_HAS(obj, MIP6SEC_A_HOA))
+		out_addr(o, "hoa", &obj->hoa);
+	if (OBJ_HAS(obj, MIP6SEC_A_COA))
+		out_addr(o, "coa", &obj->coa);
+	if (OBJ_HAS(obj, MIP6SEC_A_CN))
+		out_addr(o, "cn", &obj->cn);
+	else
+		out_null(o, "cn", "any");
+	if (OBJ_HAS(obj, MIP6SEC_A_SEQ))
+		out_u64(o, "seq", NULL, obj->seq);
+	if (OBJ_HAS(obj, MIP6SEC_A_LIFETIME))
+		out_u64(o, "lifetime", "lifetime %" PRIu64 "s", obj->lifetime);
+	if (OBJ_HAS(obj, MIP6SEC_A_AUTH)) {
+		if (obj->auth <= MIP6SEC_AUTH_MAX)
+			out_str(o, "auth", NULL, auth_names[obj->auth]);
+		else {
+			snprintf(buf, sizeof(buf), "unknown-%u", obj->auth);
+			out_str(o, "auth", NULL, buf);
+		}
+	}
+}
+
+static int binding_show(struct mip6sec_ctx *ctx, int argc, char **argv)
+{
+	struct mip6sec_attr attr = { MIP6SEC_A_HOA, NULL, 16 };
+	struct mip6sec_replies r = { 0 };
+	struct in6_addr hoa;
+	int err;
+
+	if (argc > 1)
+		return usage_error("binding show takes at most one home address");
+	if (argc == 1) {
+		err = parse_addr(argv[0], "hoa", &hoa);
+		if (err)
+			return err;
+		attr.data = &hoa;
+		err = mip6sec_request(ctx, MIP6SEC_CMD_BINDING_GET, NLM_F_ACK,
+				      &attr, 1, &r);
+	} else {
+		err = mip6sec_request(ctx, MIP6SEC_CMD_BINDING_GET, NLM_F_DUMP,
+				      NULL, 0, &r);
+	}
+	if (!err)
+		print_objs(ctx, &r, binding_fields);
+	mip6sec_replies_free(&r);
+	return err;
+}
+
+static int binding_del(struct mip6sec_ctx *ctx, int argc, char **argv)
+{
+	struct mip6sec_attr attr = { MIP6SEC_A_HOA, NULL, 16 };
+	struct in6_addr hoa;
+	int err;
+
+	if (argc != 1)
+		return usage_error("binding del needs exactly one home address");
+	err = parse_addr(argv[0], "hoa", &hoa);
+	if (err)
+		return err;
+	attr.data = &hoa;
+	return mip6sec_request(ctx, MIP6SEC_CMD_BINDING_DEL, NLM_F_ACK, &attr,
+			       1, NULL);
+}
+
+static int binding_flush(struct mip6sec_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc)
+		return usage_error("binding flush takes no arguments");
+	return mip6sec_request(ctx, MIP6SEC_CMD_BINDING_FLUSH, NLM_F_ACK,
+			       NULL, 0, NULL);
+}
+
+static const struct mip6sec_cmd binding_cmds[] = {
+	{ "show", binding_show },
+	{ "list", binding_show },
+	{ "del", binding_del },
+	{ "flush", binding_flush },
+};
+
+int do_binding(struct mip6sec_ctx *ctx, int argc, char **argv)
+{
+	return mip6sec_dispatch(ctx, binding_cmds, ARRAY_SIZE(binding_cmds),
+				binding_help, argc, argv);
+}

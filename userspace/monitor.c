@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mip6sec monitor: print the notifications of the "events" group until
+ * SIGINT or SIGTERM. Signals arrive through a signalfd, so no global
+ * state is needed.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+
+#include "mip6sec.h"
+
+const char monitor_help[] =
+	"Usage: mip6sec monitor\n"
+	"Prints key and binding events until interrupted.\n";
+
+static const char *const event_names[MIP6SEC_CMD_MAX + 1] = {
+	[MIP6SEC_CMD_KBM_NEW_NTF]		= "kbm-new",
+	[MIP6SEC_CMD_KBM_DEL_NTF]		= "kbm-del",
+	[MIP6SEC_CMD_KBM_EXHAUSTED_NTF]		= "kbm-exhausted",
+	[MIP6SEC_CMD_BINDING_NEW_NTF]		= "binding-new",
+	[MIP6SEC_CMD_BINDING_UPDATE_NTF]	= "binding-update",
+	[MIP6SEC_CMD_BINDING_DEL_NTF]		= "binding-del",
+};
+
+static const char *const reason_names[MIP6SEC_DEL_REASON_MAX + 1] = {
+	[MIP6SEC_DEL_REASON_UNSPEC]		= "unspec",
+	[MIP6SEC_DEL_REASON_DEREGISTERED]	= "deregistered",
+	[MIP6SEC_DEL_REASON_EXPIRED]		= "expired",
+	[MIP6SEC_DEL_REASON_ADMIN]		= "admin",
+	[MIP6SEC_DEL_REASON_KEY_REMOVED]	= "key-removed",
+};
+
+static bool is_kbm_event(uint8_t cmd)
+{
+	return cmd == MIP6SEC_CMD_KBM_NEW_NTF || cmd == MIP6SEC_CMD_KBM_DEL_NTF ||
+	       cmd == MIP6SEC_CMD_KBM_EXHAUSTED_NTF;
+}
+
+static void reason_field(struct out *o, uint32_t reason)
+{
+	char buf[32];
+
+	if (reason <= MIP6SEC_DEL_REASON_MAX) {
+		out_str(o, "reason", NULL, reason_names[reason]);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "unknown-%u", reason);
+	out_str(o, "reason", NULL, buf);
+}
+
+/* Print one notification; -EINVAL if it is not one we know. */
+int monitor_print(struct out *o, const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *ghdr = nlmsg_data(nlh);
+	struct mip6sec_obj obj;
+
+	if (ghdr->cmd > MIP6SEC_CMD_MAX || !event_names[ghdr->cmd] ||
+	    mip6sec_obj_parse(nlh, &obj) < 0)
+		return -EINVAL;
+
+	out_obj_begin(o, false);
+	out_str(o, "event", "[%s]", event_names[ghdr->cmd]);
+	if (is_kbm_event(ghdr->cmd))
+		kbm_fields(o, &obj);
+	else
+		binding_fields(o, &obj);
+	if (OBJ_HAS(&obj, MIP6SEC_A_REASON))
+		reason_field(o, obj.reason);
+	out_obj_end(o);
+	return 0;
+}
+
+static int event_cb(struct nl_msg *msg, void *arg)
+{
+	struct out *o = arg;
+
+	monitor_print(o, nlmsg_hdr(msg));
+	return NL_OK;
+}
+
+static int subscribe(struct mip6sec_ctx *ctx)
+{
+	int grp, err;
+
+	grp = genl_ctrl_resolve_grp(ctx->sk, MIP6SEC_FAMILY_NAME,
+				    MIP6SEC_MCGRP_EVENTS);
+	if (grp < 0) {
+		fprintf(stderr, "Error: cannot find multicast group '%s': %s\n",
+			MIP6SEC_MCGRP_EVENTS, nl_geterror(grp));
+		return EXIT_KERNEL;
+	}
+	err = nl_socket_add_membership(ctx->sk, grp);
+	if (err == -NLE_PERM || err == -NLE_NOACCESS) {
+		fprintf(stderr, "Error: Operation not permitted (need CAP_NET_ADMIN)\n");
+		return EXIT_KERNEL;
+	}
+	if (err < 0) {
+		fprintf(stderr, "Error: cannot join multicast group '%s': %s\n",
+			MIP6SEC_MCGRP_EVENTS, nl_geterror(err));
+		return EXIT_KERNEL;
+	}
+	nl_socket_disable_seq_check(ctx->sk);
+	nl_socket_modify_cb(ctx->sk, NL_CB_VALID, NL_CB_CUSTOM, event_cb,
+			    &ctx->out);
+	return nl_socket_set_nonblocking(ctx->sk) < 0 ? EXIT_KERNEL : 0;
+}
+
+static int signal_fd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+/* Returns 1 to go on, 0 to stop, or an exit status > 1. */
+static int receive(struct mip6sec_ctx *ctx)
+{
+	int err = nl_recvmsgs_default(ctx->sk);
+
+	if (err >= 0 || err == -NLE_AGAIN)
+		return 1;
+	if (err == -NLE_NOMEM) {
+		/* ENOBUFS: the socket overran, the kernel dropped events. */
+		fprintf(stderr, "Warning: receive queue overrun, events were lost\n");
+		return 1;
+	}
+	fprintf(stderr, "Error: netlink: %s\n", nl_geterror(err));
+	return EXIT_KERNEL;
+}
+
+static int event_loop(struct mip6sec_ctx *ctx, int sfd)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = nl_socket_get_fd(ctx->sk), .events = POLLIN },
+		{ .fd = sfd, .events = POLLIN },
+	};
+	int ret = 1;
+
+	while (ret == 1) {
+		if (poll(pfd, ARRAY_SIZE(pfd), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "Error: poll: %s\n", strerror(errno));
+			return EXIT_KERNEL;
+		}
+		if (pfd[1].revents)
+			return 0;
+		if (pfd[0].revents)
+			ret = receive(ctx);
+	}
+	return ret;
+}
+
+int do_monitor(struct mip6sec_ctx *ctx, int argc, char **argv)
+{
+	int sfd, err;
+
+	if (argc > 0 && is_help(argv[0])) {
+		fputs(monitor_help, stdout);
+		return 0;
+	}
+	if (argc > 0) {
+		fprintf(stderr, "Error: monitor takes no arguments\n");
+		fputs(monitor_help, stderr);
+		return EXIT_USAGE;
+	}
+	err = mip6sec_connect(ctx);
+	if (!err)
+		err = subscribe(ctx);
+	if (err)
+		return err;
+
+	sfd = signal_fd();
+	if (sfd < 0) {
+		fprintf(stderr, "Error: signalfd: %s\n", strerror(errno));
+		return EXIT_KERNEL;
+	}
+	ctx->out.pretty = false;	/* one JSON object per line */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	err = event_loop(ctx, sfd);
+	close(sfd);
+	return err;
+}

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of what works without the module: decoding and printing
+ * of hand-built replies and notifications, the JSON writer, extack
+ * decoding and key parsing. Prints "ok - NAME" / "not ok - NAME" lines;
+ * tests/run.sh numbers them into TAP.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/genl/genl.h>
+
+#include "mip6sec.h"
+
+#define HOA "2001:db8:1::10"
+#define CN "2001:db8:2::1"
+#define COA "2001:db8:3::7"
+
+static int failures;
+
+static void check_str(const char *name, const char *got, const char *want)
+{
+	bool ok = got && !strcmp(got, want);
+
+	printf("%sok - %s\n", ok ? "" : "not ", name);
+	if (!ok) {
+		printf("# want: %s# got:  %s\n", want, got ? got : "(null)\n");
+		failures++;
+	}
+}
+
+static void check(const char *name, bool ok)
+{
+	printf("%sok - %s\n", ok ? "" : "not ", name);
+	failures += !ok;
+}
+
+static struct nl_msg *msg_new(uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg || !genlmsg_put(msg, 1, 1, 0x20, 0, flags, cmd, 1))
+		abort();
+	return msg;
+}
+
+static void put_addr(struct nl_msg *msg, int type, const char *s)
+{
+	struct in6_addr a;
+
+	if (inet_pton(AF_INET6, s, &a) != 1 || nla_put(msg, type, 16, &a) < 0)
+		abort();
+}
+
+struct capture {
+	FILE *fp;
+	char *buf;
+	size_t len;
+	struct mip6sec_ctx ctx;
+};
+
+static struct out *cap_open(struct capture *c, bool json, bool pretty)
+{
+	memset(c, 0, sizeof(*c));
+	c->fp = open_memstream(&c->buf, &c->len);
+	if (!c->fp)
+		abort();
+	c->ctx.out.fp = c->fp;
+	c->ctx.out.json = json;
+	c->ctx.out.pretty = pretty;
+	return &c->ctx.out;
+}
+
+static void cap_check(struct capture *c, const char *name, const char *want)
+{
+	fclose(c->fp);
+	check_str(name, c->buf, want);
+	free(c->buf);
+}
+
+static struct nl_msg *kbm_full(void)
+{
+	struct nl_msg *msg = msg_new(MIP6SEC_CMD_KBM_GET, NLM_F_MULTI);
+	static const uint8_t key[MIP6SEC_KBM_LEN] = { 0xab, 0xab, 0xab, 0xab };
+
+	put_addr(msg, MIP6SEC_A_HOA, HOA);
+	put_addr(msg, MIP6SEC_A_CN, CN);
+	nla_put_u32(msg, MIP6SEC_A_LAST_SEQ, 17);
+	nla_put_u64(msg, MIP6SEC_A_USES, 3);
+	nla_put(msg, MIP6SEC_A_KEY, sizeof(key), key);	/* must be ignored */
+	return msg;
+}
+
+static struct nl_msg *kbm_bare(void)
+{
+	struct nl_msg *msg = msg_new(MIP6SEC_CMD_KBM_GET, NLM_F_MULTI);
+
+	put_addr(msg, MIP6SEC_A_HOA, "2001:db8:1::11");
+	nla_put_u64(msg, MIP6SEC_A_USES, 0);
+	return msg;
+}
+
+static void show(bool json, bool pretty, struct nl_msg **msgs, size_t n,
+		 void (*fields)(struct out *, const struct mip6sec_obj *),
+		 const char *name, const char *want)
+{
+	struct mip6sec_replies r = { .msg = msgs, .n = n, .cap = n };
+	struct capture c;
+
+	cap_open(&c, json, pretty);
+	print_objs(&c.ctx, &r, fields);
+	cap_check(&c, name, want);
+}
+
+static void test_kbm(void)
+{
+	struct nl_msg *m[2] = { kbm_full(), kbm_bare() };
+
+	show(false, false, m, 2, kbm_fields, "kbm show text",
+	     "hoa " HOA " cn " CN " last_seq 17 uses 3\n"
+	     "hoa 2001:db8:1::11 cn any last_seq none uses 0\n");
+	show(true, false, m, 2, kbm_fields, "kbm show json",
+	     "[{\"hoa\":\"" HOA "\",\"cn\":\"" CN "\",\"last_seq\":17,\"uses\":3},"
+	     "{\"hoa\":\"2001:db8:1::11\",\"cn\":null,\"last_seq\":null,\"uses\":0}]\n");
+	show(true, true, m, 1, kbm_fields, "kbm show json pretty",
+	     "[\n  {\n    \"hoa\": \"" HOA "\",\n    \"cn\": \"" CN "\",\n"
+	     "    \"last_seq\": 17,\n    \"uses\": 3\n  }\n]\n");
+	show(true, false, m, 0, kbm_fields, "empty dump json", "[]\n");
+	show(false, false, m, 0, kbm_fields, "empty dump text", "");
+	nlmsg_free(m[0]);
+	nlmsg_free(m[1]);
+}
+
+static struct nl_msg *binding_msg(uint8_t cmd, uint32_t auth)
+{
+	struct nl_msg *msg = msg_new(cmd, 0);
+
+	put_addr(msg, MIP6SEC_A_HOA, HOA);
+	put_addr(msg, MIP6SEC_A_COA, COA);
+	put_addr(msg, MIP6SEC_A_CN, CN);
+	nla_put_u32(msg, MIP6SEC_A_SEQ, 5);
+	nla_put_u32(msg, MIP6SEC_A_LIFETIME, 120);
+	nla_put_u32(msg, MIP6SEC_A_AUTH, auth);
+	return msg;
+}
+
+static void test_binding(void)
+{
+	struct nl_msg *m[2] = {
+		binding_msg(MIP6SEC_CMD_BINDING_GET, MIP6SEC_AUTH_KBM),
+		binding_msg(MIP6SEC_CMD_BINDING_GET, 9),
+	};
+
+	show(false, false, m, 1, binding_fields, "binding show text",
+	     "hoa " HOA " coa " COA " cn " CN " seq 5 lifetime 120s auth kbm\n");
+	show(true, false, m, 2, binding_fields, "binding show json",
+	     "[{\"hoa\":\"" HOA "\",\"coa\":\"" COA "\",\"cn\":\"" CN "\","
+	     "\"seq\":5,\"lifetime\":120,\"auth\":\"kbm\"},"
+	     "{\"hoa\":\"" HOA "\",\"coa\":\"" COA "\",\"cn\":\"" CN "\","
+	     "\"seq\":5,\"lifetime\":120,\"auth\":\"unknown-9\"}]\n");
+	nlmsg_free(m[0]);
+	nlmsg_free(m[1]);
+}
+
+static struct nl_msg *stats_msg(void)
+{
+	struct nl_msg *msg = msg_new(MIP6SEC_CMD_STATS_GET, 0);
+	struct nlattr *nest = nla_nest_start(msg, MIP6SEC_A_STATS);
+
+	nla_put_u64(msg, MIP6SEC_STAT_MH_RX, 5);
+	nla_put(msg, MIP6SEC_STAT_PAD, 0, NULL);
+	nla_put_u64(msg, MIP6SEC_STAT_BE_RATELIMITED, 18446744073709551615ULL);
+	nla_put_u64(msg, 99, 7);
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+static void test_stats(void)
+{
+	struct nl_msg *msg = stats_msg();
+	struct capture c;
+
+	stats_print(cap_open(&c, false, false), nlmsg_hdr(msg));
+	cap_check(&c, "stats text",
+		  "mh_rx 5\nbe_ratelimited 18446744073709551615\nstat_99 7\n");
+	stats_print(cap_open(&c, true, false), nlmsg_hdr(msg));
+	cap_check(&c, "stats json",
+		  "{\"mh_rx\":5,\"be_ratelimited\":18446744073709551615,\"stat_99\":7}\n");
+	stats_print(cap_open(&c, true, true), nlmsg_hdr(msg));
+	cap_check(&c, "stats json pretty",
+		  "{\n  \"mh_rx\": 5,\n  \"be_ratelimited\": 18446744073709551615,\n"
+		  "  \"stat_99\": 7\n}\n");
+	nlmsg_free(msg);
+}
+
+static void test_monitor(void)
+{
+	struct nl_msg *kbm = msg_new(MIP6SEC_CMD_KBM_NEW_NTF, 0);
+	struct nl_msg *del = binding_msg(MIP6SEC_CMD_BINDING_DEL_NTF,
+					 MIP6SEC_AUTH_MN_HA);
+	struct nl_msg *bad = msg_new(MIP6SEC_CMD_KBM_GET, 0);
+	struct capture c;
+
+	put_addr(kbm, MIP6SEC_A_HOA, HOA);
+	nla_put_u32(del, MIP6SEC_A_REASON, MIP6SEC_DEL_REASON_KEY_REMOVED);
+
+	monitor_print(cap_open(&c, false, false), nlmsg_hdr(kbm));
+	cap_check(&c, "monitor kbm-new text",
+		  "[kbm-new] hoa " HOA " cn any last_seq none\n");
+	monitor_print(cap_open(&c, true, false), nlmsg_hdr(kbm));
+	cap_check(&c, "monitor kbm-new json",
+		  "{\"event\":\"kbm-new\",\"hoa\":\"" HOA "\",\"cn\":null,\"last_seq\":null}\n");
+	monitor_print(cap_open(&c, false, false), nlmsg_hdr(del));
+	cap_check(&c, "monitor binding-del text",
+		  "[binding-del] hoa " HOA " coa " COA " cn " CN
+		  " seq 5 lifetime 120s auth mn-ha reason key-removed\n");
+	monitor_print(cap_open(&c, true, false), nlmsg_hdr(del));
+	cap_check(&c, "monitor binding-del json",
+		  "{\"event\":\"binding-del\",\"hoa\":\"" HOA "\",\"coa\":\"" COA
+		  "\",\"cn\":\"" CN "\",\"seq\":5,\"lifetime\":120,"
+		  "\"auth\":\"mn-ha\",\"reason\":\"key-removed\"}\n");
+	check("monitor ignores non-events",
+	      monitor_print(cap_open(&c, false, false), nlmsg_hdr(bad)) < 0);
+	cap_check(&c, "monitor prints nothing for non-events", "");
+	nlmsg_free(kbm);
+	nlmsg_free(del);
+	nlmsg_free(bad);
+}
+
+static void test_json_escape(void)
+{
+	struct capture c;
+
+	cap_open(&c, true, false);
+	out_json_string(c.fp, "a\"b\\c\n\t\x01\x7f/\xc3\xa9");
+	cap_check(&c, "json string escaping",
+		  "\"a\\\"b\\\\c\\n\\t\\u0001\\u007f/\xc3\xa9\"");
+}
+
+static struct nl_msg *request(void)
+{
+	static const uint8_t key[MIP6SEC_KBM_LEN];
+	struct nl_msg *req = msg_new(MIP6SEC_CMD_KBM_ADD, NLM_F_REQUEST | NLM_F_ACK);
+
+	put_addr(req, MIP6SEC_A_HOA, HOA);
+	nla_put(req, MIP6SEC_A_KEY, sizeof(key), key);
+	put_addr(req, MIP6SEC_A_CN, CN);
+	return req;
+}
+
+/* An NLMSG_ERROR answering @req, with the request echoed unless @capped. */
+static struct nl_msg *error_msg(const struct nlmsghdr *req, int error,
+				bool capped)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR,
+				NLM_F_ACK_TLVS | (capped ? NLM_F_CAPPED : 0));
+	struct nlmsgerr e = { .error = -error, .msg = *req };
+
+	if (!msg || nlmsg_append(msg, &e, sizeof(e), NLMSG_ALIGNTO) < 0)
+		abort();
+	if (!capped && nlmsg_append(msg, nlmsg_data(req), nlmsg_datalen(req),
+				    NLMSG_ALIGNTO) < 0)
+		abort();
+	return msg;
+}
+
+static uint32_t key_offset(const struct nlmsghdr *req)
+{
+	const struct genlmsghdr *g = nlmsg_data(req);
+	struct nlattr *nla = nla_find(genlmsg_attrdata(g, 0),
+				      genlmsg_attrlen(g, 0), MIP6SEC_A_KEY);
+
+	return (const char *)nla - (const char *)req;
+}
+
+static void extack_case(const char *name, struct nl_msg *err,
+			const struct nlmsghdr *req, const char *want)
+{
+	struct mip6sec_txn txn = { .req = req, .bad_attr = -1, .miss_attr = -1 };
+	struct capture c;
+
+	txn.error = -((struct nlmsgerr *)nlmsg_data(nlmsg_hdr(err)))->error;
+	mip6sec_extack_parse(&txn, nlmsg_hdr(err));
+	cap_open(&c, false, false);
+	c.ctx.obj = "kbm";
+	c.ctx.cmd = "add";
+	mip6sec_print_error(c.fp, &c.ctx, &txn);
+	cap_check(&c, name, want);
+	nlmsg_free(err);
+}
+
+static void test_extack(void)
+{
+	struct nl_msg *req = request();
+	const struct nlmsghdr *nlh = nlmsg_hdr(req);
+	uint32_t off = key_offset(nlh);
+	struct nl_msg *err;
+
+	check("offset maps to key attribute",
+	      mip6sec_attr_at(nlh, off) == MIP6SEC_A_KEY &&
+	      mip6sec_attr_at(nlh, off + 7) == MIP6SEC_A_KEY);
+	check("offset outside attributes maps to nothing",
+	      mip6sec_attr_at(nlh, 2) < 0 &&
+	      mip6sec_attr_at(nlh, nlh->nlmsg_len) < 0);
+
+	err = error_msg(nlh, EINVAL, true);
+	nla_put_string(err, NLMSGERR_ATTR_MSG, "weak key");
+	nla_put_u32(err, NLMSGERR_ATTR_OFFS, off);
+	extack_case("extack capped: message and attribute", err, nlh,
+		    "kbm add: Error: weak key (attribute key)\n");
+
+	err = error_msg(nlh, ERANGE, false);
+	nla_put_string(err, NLMSGERR_ATTR_MSG, "binary attribute size out of range");
+	nla_put_u32(err, NLMSGERR_ATTR_OFFS, off);
+	extack_case("extack uncapped: skips the echoed request", err, nlh,
+		    "kbm add: Error: binary attribute size out of range (attribute key)\n");
+
+	err = error_msg(nlh, EINVAL, true);
+	nla_put_u32(err, NLMSGERR_ATTR_MISS_TYPE, MIP6SEC_A_HOA);
+	extack_case("extack missing attribute", err, nlh,
+		    "kbm add: Error: Invalid argument (missing attribute hoa)\n");
+
+	extack_case("EPERM names the capability", error_msg(nlh, EPERM, true),
+		    nlh, "kbm add: Error: Operation not permitted (need CAP_NET_ADMIN)\n");
+	extack_case("no extack: strerror", error_msg(nlh, EEXIST, true), nlh,
+		    "kbm add: Error: File exists\n");
+	nlmsg_free(req);
+}
+
+static void test_key_hex(void)
+{
+	static const char *const bad[] = {
+		"", "0x", "00112233445566778899aabbccddeeff0011223",
+		"00112233445566778899aabbccddeeff001122334",
+		"00112233445566778899aabbccddeeff0011223g",
+		"00112233445566778899aabbccddeeff00112233--",
+	};
+	const char *good = " 0X0011223344 5566778899\naabbccddeeFF00112233\n";
+	uint8_t key[MIP6SEC_KBM_LEN];
+	bool ok = true;
+	size_t i;
+
+	check("hex key with 0X prefix and whitespace",
+	      !parse_kbm_hex(good, strlen(good), key) &&
+	      key[0] == 0x00 && key[1] == 0x11 && key[15] == 0xff &&
+	      key[19] == 0x33);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		ok &= parse_kbm_hex(bad[i], strlen(bad[i]), key) == EXIT_USAGE;
+	check("bad hex keys are usage errors", ok);
+	for (i = 0, ok = true; i < sizeof(key); i++)
+		ok &= key[i] == 0;
+	check("key buffer wiped after a failure", ok);
+}
+
+static void test_lookup(void)
+{
+	static const struct mip6sec_cmd cmds[] = {
+		{ "show", NULL }, { "set", NULL }, { "flush", NULL },
+	};
+	bool amb;
+
+	check("lookup: exact match", lookup("set", cmds, 3, sizeof(*cmds), &amb) == &cmds[1]);
+	check("lookup: unique prefix", lookup("sh", cmds, 3, sizeof(*cmds), &amb) == &cmds[0] &&
+	      lookup("f", cmds, 3, sizeof(*cmds), &amb) == &cmds[2]);
+	check("lookup: ambiguous prefix", !lookup("s", cmds, 3, sizeof(*cmds), &amb) && amb);
+	check("lookup: unknown and too long", !lookup("showx", cmds, 3, sizeof(*cmds), &amb) &&
+	      !amb && !lookup("", cmds, 3, sizeof(*cmds), &amb));
+}
+
+/* Run a request against a real kernel family, stderr captured. */
+static int live_request(struct mip6sec_ctx *ctx, uint8_t cmd, int flags,
+			const struct mip6sec_attr *attr, size_t nattr,
+			struct mip6sec_replies *r, char *err, size_t size)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(STDERR_FILENO), ret;
+	size_t n;
+
+	if (!tmp || saved < 0)
+		abort();
+	fflush(stderr);
+	dup2(fileno(tmp), STDERR_FILENO);
+	ret = mip6sec_request(ctx, cmd, flags, attr, nattr, r);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(err, 1, size - 1, tmp);
+	err[n] = 0;
+	fclose(tmp);
+	return ret;
+}
+
+/*
+ * The transaction code (dump, reply + ACK, error with extack) against
+ * the kernel's own "nlctrl" family, which every host has.
+ */
+static void test_live(void)
+{
+	struct mip6sec_ctx ctx = { .obj = "ctrl", .cmd = "get" };
+	struct mip6sec_replies r = { 0 };
+	const uint8_t byte = 1;
+	struct mip6sec_attr name = { CTRL_ATTR_FAMILY_NAME, "nlctrl", 7 };
+	struct mip6sec_attr bad = { CTRL_ATTR_FAMILY_ID, &byte, 1 };
+	char err[512];
+	int ret;
+
+	if (mip6sec_open(&ctx)) {
+		printf("ok - live nlctrl # SKIP no generic netlink\n");
+		return;
+	}
+	ctx.family = GENL_ID_CTRL;
+	ret = live_request(&ctx, CTRL_CMD_GETFAMILY, NLM_F_DUMP, NULL, 0, &r,
+			   err, sizeof(err));
+	check("live: dump collects every family", !ret && r.n >= 1);
+	mip6sec_replies_free(&r);
+
+	ret = live_request(&ctx, CTRL_CMD_GETFAMILY, NLM_F_ACK, &name, 1, &r,
+			   err, sizeof(err));
+	check("live: do-request gets reply then ACK", !ret && r.n == 1);
+	mip6sec_replies_free(&r);
+
+	ret = live_request(&ctx, CTRL_CMD_GETFAMILY, NLM_F_ACK, &bad, 1, &r,
+			   err, sizeof(err));
+	check("live: kernel error is exit 2, no replies", ret == EXIT_KERNEL && !r.n);
+	/* Attribute 1 is CTRL_ATTR_FAMILY_ID, named after our own table. */
+	check("live: extack message and attribute from the kernel",
+	      !strncmp(err, "ctrl get: Error: ", 17) && strlen(err) > 35 &&
+	      strstr(err, " (attribute pad)\n"));
+
+	ret = live_request(&ctx, CTRL_CMD_GETFAMILY, NLM_F_ACK, &name, 1, &r,
+			   err, sizeof(err));
+	check("live: socket usable after an error", !ret && r.n == 1);
+	mip6sec_replies_free(&r);
+	mip6sec_disconnect(&ctx);
+}
+
+int main(void)
+{
+	test_kbm();
+	test_binding();
+	test_stats();
+	test_monitor();
+	test_json_escape();
+	test_extack();
+	test_key_hex();
+	test_lookup();
+	test_live();
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Argument parsing helpers: addresses, keys, command tables.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <netlink/msg.h>
+
+#include "mip6sec.h"
+
+#define KEY_FILE_MAX 4096
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+int parse_addr(const char *s, const char *what, struct in6_addr *addr)
+{
+	if (inet_pton(AF_INET6, s, addr) != 1)
+		return usage_error("invalid IPv6 address \"%s\" for %s", s, what);
+	return 0;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Exactly MIP6SEC_KBM_LEN octets in hex, optional 0x prefix, whitespace
+ * ignored. Nothing of the input is ever echoed back.
+ */
+int parse_kbm_hex(const char *s, size_t len, uint8_t key[MIP6SEC_KBM_LEN])
+{
+	size_t i = 0, digits = 0;
+
+	while (i < len && isspace((unsigned char)s[i]))
+		i++;
+	if (len - i >= 2 && s[i] == '0' && (s[i + 1] | 0x20) == 'x')
+		i += 2;
+	for (; i < len; i++) {
+		int v = hex_value(s[i]);
+
+		if (v < 0 && isspace((unsigned char)s[i]))
+			continue;
+		if (v < 0) {
+			explicit_bzero(key, MIP6SEC_KBM_LEN);
+			return usage_error("the key contains a character that is not a hex digit");
+		}
+		if (digits < 2 * MIP6SEC_KBM_LEN)
+			key[digits / 2] = digits % 2 ? key[digits / 2] | v : v << 4;
+		digits++;
+	}
+	if (digits != 2 * MIP6SEC_KBM_LEN) {
+		explicit_bzero(key, MIP6SEC_KBM_LEN);
+		return usage_error("a Kbm is %d octets (%d hex digits), got %zu",
+				   MIP6SEC_KBM_LEN, 2 * MIP6SEC_KBM_LEN, digits);
+	}
+	return 0;
+}
+
+static int read_all(int fd, char *buf, size_t size, size_t *len)
+{
+	ssize_t n;
+
+	*len = 0;
+	while (*len < size) {
+		n = read(fd, buf + *len, size - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		*len += n;
+	}
+	return 0;
+}
+
+/* FILE holds the key in hex, "-" is standard input. */
+int read_key_file(const char *path, uint8_t key[MIP6SEC_KBM_LEN])
+{
+	bool is_stdin = !strcmp(path, "-");
+	char buf[KEY_FILE_MAX];
+	size_t len = 0;
+	int fd, err;
+
+	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return usage_error("cannot open key-file \"%s\": %s", path,
+				   strerror(errno));
+	err = read_all(fd, buf, sizeof(buf), &len);
+	if (err)
+		err = usage_error("cannot read key-file \"%s\": %s", path,
+				  strerror(-err));
+	else if (len == sizeof(buf))
+		err = usage_error("key-file \"%s\" is too large", path);
+	else
+		err = parse_kbm_hex(buf, len, key);
+	explicit_bzero(buf, sizeof(buf));
+	if (!is_stdin)
+		close(fd);
+	return err;
+}
+
+bool is_help(const char *arg)
+{
+	return !strcmp(arg, "help") || !strcmp(arg, "-h") ||
+	       !strcmp(arg, "--help");
+}
+
+/*
+ * Find @word in a table whose entries start with a name: an exact match,
+ * else a unique prefix. @stride is the size of one entry.
+ */
+const void *lookup(const char *word, const void *table, size_t n,
+		   size_t stride, bool *ambiguous)
+{
+	const void *found = NULL;
+	size_t i, len = strlen(word);
+
+	*ambiguous = false;
+	for (i = 0; i < n; i++) {
+		const void *entry = (const char *)table + i * stride;
+		const char *name = *(const char *const *)entry;
+
+		if (!strcmp(word, name))
+			return entry;
+		if (len && !strncmp(word, name, len)) {
+			*ambiguous = found != NULL;
+			found = found ? found : entry;
+		}
+	}
+	return *ambiguous ? NULL : found;
+}
+
+/* Run the command in argv[0]; no command means the first of the table. */
+int mip6sec_dispatch(struct mip6sec_ctx *ctx, const struct mip6sec_cmd *cmds,
+		     size_t ncmds, const char *help, int argc, char **argv)
+{
+	const struct mip6sec_cmd *cmd = &cmds[0];
+	bool ambiguous;
+
+	if (argc > 0) {
+		if (is_help(argv[0])) {
+			fputs(help, stdout);
+			return 0;
+		}
+		cmd = lookup(argv[0], cmds, ncmds, sizeof(*cmds), &ambiguous);
+		if (!cmd) {
+			fprintf(stderr, "Error: %s command \"%s\" for %s\n",
+				ambiguous ? "ambiguous" : "unknown", argv[0],
+				ctx->obj);
+			fputs(help, stderr);
+			return EXIT_USAGE;
+		}
+		argc--;
+		argv++;
+	}
+	ctx->cmd = cmd->name;
+	return cmd->fn(ctx, argc, argv);
+}
+
+void print_objs(struct mip6sec_ctx *ctx, const struct mip6sec_replies *r,
+		void (*fields)(struct out *o, const struct mip6sec_obj *obj))
+{
+	struct mip6sec_obj obj;
+	size_t i;
+
+	out_array_begin(&ctx->out);
+	for (i = 0; i < r->n; i++) {
+		if (mip6sec_obj_parse(nlmsg_hdr(r->msg[i]), &obj) < 0) {
+			fprintf(stderr, "Warning: ignoring a malformed reply\n");
+			continue;
+		}
+		out_obj_begin(&ctx->out, false);
+		fields(&ctx->out, &obj);
+		out_obj_end(&ctx->out);
+	}
+	out_array_end(&ctx->out);
+}
