@@ -92,8 +92,8 @@ static int kbm_add(struct mip6sec_ctx *ctx, int argc, char **argv)
 		if (a.has_cn)
 			attrs[n++] = (struct mip6sec_attr){ MIP6SEC_A_CN,
 							    &a.cn, 16 };
-		err = mip6sec_request(ctx, MIP6SEC_CMD_KBM_ADD,
-				      NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+		/* Generic netlink takes no NLM_F_CREATE/EXCL: add never replaces. */
+		err = mip6sec_request(ctx, MIP6SEC_CMD_KBM_ADD, NLM_F_ACK,
 				      attrs, n, NULL);
 	}
 	explicit_bzero(&a, sizeof(a));

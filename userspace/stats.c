@@ -32,6 +32,7 @@ static const char *const stat_names[MIP6SEC_STAT_MAX + 1] = {
 	[MIP6SEC_STAT_BA_SENT]		= "ba_sent",
 	[MIP6SEC_STAT_BE_SENT]		= "be_sent",
 	[MIP6SEC_STAT_BE_RATELIMITED]	= "be_ratelimited",
+	[MIP6SEC_STAT_BAD_EXTHDR]	= "bad_exthdr",
 };
 
 static const char *stat_name(int type, char *buf, size_t size)

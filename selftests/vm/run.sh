@@ -1,0 +1,202 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a Debian kernel under qemu (TCG) with the host root shared read-only
+# over 9p, and run the mip6sec selftests against MODULE_KO inside it.
+#
+#   selftests/vm/run.sh KVER MODULE_KO [TEST...]
+#
+# KVER       a kernel with /boot/vmlinuz-KVER and /lib/modules/KVER on this host
+# MODULE_KO  path of mip6sec.ko built for KVER, or "none" (no module)
+# TEST       names of selftests/NAME.sh (default: netlink hooks unload), or
+#            "true" (boot, chroot, report one passing test: a harness check)
+#
+# Prints the TAP stream of the guest (TAP version 13, flat: one "ok"/"not ok"
+# line per subtest, named "SCRIPT: subtest") and exits 0 only if the guest
+# reported success through isa-debug-exit. The console log is kept in
+# build/vm/KVER/console.log and printed (prefixed) on failure.
+#
+# Environment: VM_TIMEOUT (s, default 900), VM_SMP (default 1: faster than 2 under TCG), VM_MEM (MiB,
+# default 1024), MIP6SEC_CLI (default userspace/mip6sec), VM_VERBOSE=1 (always
+# print the console log).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE=$ROOT/selftests/vm
+
+usage() {
+	echo "usage: $0 KVER MODULE_KO [TEST...]" >&2
+	exit 1
+}
+[ $# -ge 2 ] || usage
+K=$1
+KO=$2
+shift 2
+TESTS=("$@")
+[ ${#TESTS[@]} -gt 0 ] || TESTS=(netlink hooks unload)
+
+VM_TIMEOUT=${VM_TIMEOUT:-900}
+VM_SMP=${VM_SMP:-1}
+VM_MEM=${VM_MEM:-1024}
+CLI=${MIP6SEC_CLI:-$ROOT/userspace/mip6sec}
+
+KIMG=/boot/vmlinuz-$K
+MODDIR=/lib/modules/$K
+[ -r "$KIMG" ] || { echo "run.sh: $KIMG not found (install linux-image-$K)" >&2; exit 2; }
+[ -r "$MODDIR/modules.dep" ] || { echo "run.sh: $MODDIR/modules.dep not found" >&2; exit 2; }
+command -v qemu-system-x86_64 >/dev/null || { echo "run.sh: qemu-system-x86_64 missing (scripts/deps.sh)" >&2; exit 2; }
+
+case "$CLI" in /*) ;; *) CLI=$ROOT/$CLI ;; esac
+
+VMDIR=$ROOT/build/vm/$K
+mkdir -p "$VMDIR"
+if [ "$KO" != none ]; then
+	[ -r "$KO" ] || { echo "run.sh: module $KO not found" >&2; exit 2; }
+	# The guest sees the host root, except /tmp, /run, /var/tmp, /dev (its
+	# own tmpfs): keep the module under the project tree.
+	if [ "$(realpath "$KO")" != "$VMDIR/mip6sec.ko" ]; then
+		cp "$KO" "$VMDIR/mip6sec.ko"
+	fi
+	KO=$VMDIR/mip6sec.ko
+	kv=$(modinfo -F vermagic "$KO" 2>/dev/null | cut -d' ' -f1)
+	[ -z "$kv" ] || [ "$kv" = "$K" ] ||
+		echo "run.sh: warning: $KO was built for $kv, not $K" >&2
+fi
+INITRD=$VMDIR/initramfs.cpio.gz
+CONSOLE=$VMDIR/console.log
+TAPFILE=$VMDIR/tap.txt
+
+# ---------------------------------------------------------------- initramfs
+# qexit: static helper for the isa-debug-exit port.
+QEXIT=$ROOT/build/vm/qexit
+if [ ! -x "$QEXIT" ] || [ "$HERE/qexit.c" -nt "$QEXIT" ]; then
+	gcc -static -O2 -Wall -o "$QEXIT.$$" "$HERE/qexit.c"
+	mv -f "$QEXIT.$$" "$QEXIT"
+fi
+
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+if ! file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked'; then
+	echo "run.sh: $BUSYBOX is not static (install busybox-static)" >&2
+	exit 2
+fi
+
+# Modules needed to reach the 9p root, in load order: each wanted module's
+# modules.dep line lists its whole dependency closure; loaded in reverse order,
+# that is the order modprobe uses. Built-in ones are simply not listed.
+WANT="virtio_pci 9pnet_virtio 9p overlay"
+mod_order() {
+	awk -v want="$WANT" '
+	BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) wanted[w[i]] = i }
+	{
+		path = $1; sub(/:$/, "", path)
+		name = path; sub(/.*\//, "", name); sub(/\.ko(\.xz|\.zst|\.gz)?$/, "", name)
+		gsub(/-/, "_", name)
+		if (name in wanted) { line[wanted[name]] = $0 }
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			if (!(i in line)) continue
+			k = split(line[i], f, " ")
+			f[1] = substr(f[1], 1, length(f[1]) - 1)
+			for (j = k; j >= 2; j--) if (!(f[j] in seen)) { seen[f[j]] = 1; print f[j] }
+			if (!(f[1] in seen)) { seen[f[1]] = 1; print f[1] }
+		}
+	}' "$MODDIR/modules.dep"
+}
+MODS=$(mod_order)
+
+# Rebuild only when an input changed.
+STAMP=$VMDIR/initramfs.stamp
+inputs_hash() {
+	{
+		echo "$K"
+		echo "$MODS"
+		sha256sum "$HERE/init.sh" "$QEXIT" "$BUSYBOX" "$KIMG"
+		for m in $MODS; do stat -c '%n %s %Y' "$MODDIR/$m"; done
+	} | sha256sum | cut -d' ' -f1
+}
+HASH=$(inputs_hash)
+if [ ! -s "$INITRD" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$HASH" ]; then
+	echo "# building initramfs for $K" >&2
+	STAGE=$VMDIR/initramfs.d
+	rm -rf "$STAGE"
+	mkdir -p "$STAGE"/{bin,dev,proc,sys,tmp,mnt,lib/m6mods}
+	cp "$BUSYBOX" "$STAGE/bin/busybox"
+	for a in $("$BUSYBOX" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$STAGE/bin/$a"
+	done
+	cp "$QEXIT" "$STAGE/bin/qexit"
+	install -m 0755 "$HERE/init.sh" "$STAGE/init"
+	: >"$STAGE/lib/m6mods/order"
+	for m in $MODS; do
+		base=$(basename "$m")
+		case "$base" in
+		*.ko.xz) out=${base%.xz}; xz -dc "$MODDIR/$m" >"$STAGE/lib/m6mods/$out" ;;
+		*.ko.zst) out=${base%.zst}; zstd -qdc "$MODDIR/$m" >"$STAGE/lib/m6mods/$out" ;;
+		*.ko.gz) out=${base%.gz}; gzip -dc "$MODDIR/$m" >"$STAGE/lib/m6mods/$out" ;;
+		*) out=$base; cp "$MODDIR/$m" "$STAGE/lib/m6mods/$out" ;;
+		esac
+		echo "$out" >>"$STAGE/lib/m6mods/order"
+	done
+	(cd "$STAGE" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) |
+		gzip -1 >"$INITRD.tmp"
+	mv "$INITRD.tmp" "$INITRD"
+	echo "$HASH" >"$STAMP"
+	rm -rf "$STAGE"
+fi
+
+# ---------------------------------------------------------------- boot
+join() { local IFS=,; echo "$*"; }
+APPEND="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 quiet loglevel=4"
+APPEND+=" m6root=$ROOT m6ko=$KO m6cli=$CLI m6tests=$(join "${TESTS[@]}")"
+
+rm -f "$TAPFILE" "$CONSOLE"
+start=$(date +%s.%N)
+set +e
+timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
+	-nodefaults -accel tcg -m "$VM_MEM" -smp "$VM_SMP" -cpu max \
+	-kernel "$KIMG" -initrd "$INITRD" -append "$APPEND" \
+	-display none -monitor none \
+	-serial "file:$CONSOLE" -serial "file:$TAPFILE" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-no-reboot </dev/null
+qrc=$?
+set -e
+end=$(date +%s.%N)
+secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+
+# qemu exit: 1 = guest passed, 3 = guest failed, 5 = init failed,
+# 0 = guest reset/panic (-no-reboot), 124 = timeout.
+case $qrc in
+1) verdict="pass" ;;
+3) verdict="tests failed" ;;
+5) verdict="init failed before the tests" ;;
+0) verdict="guest rebooted or panicked" ;;
+124 | 137) verdict="timeout after ${VM_TIMEOUT}s" ;;
+*) verdict="qemu exited with $qrc" ;;
+esac
+
+# TAP from the guest, stripped of any CR; then our own verdict line.
+ntap=0
+if [ -s "$TAPFILE" ]; then
+	tr -d '\r' <"$TAPFILE" | grep -v '^1\.\.' || true
+	ntap=$(tr -d '\r' <"$TAPFILE" | grep -cE '^(ok|not ok) ' || true)
+else
+	echo "TAP version 13"
+fi
+n=$((ntap + 1))
+if [ "$qrc" -eq 1 ] || [ "$qrc" -eq 3 ]; then
+	echo "ok $n vm: $K boot to verdict in ${secs}s"
+else
+	echo "not ok $n vm: $K: $verdict (${secs}s)"
+fi
+echo "1..$n"
+
+if [ "$qrc" -ne 1 ] || [ "${VM_VERBOSE:-0}" = 1 ]; then
+	echo "# ---- console log ($CONSOLE) ----"
+	tr -d '\r' <"$CONSOLE" | sed 's/^/# console: /'
+	echo "# ---- end of console log ----"
+fi
+echo "# vm $K: $verdict, ${secs}s"
+[ "$qrc" -eq 1 ]
