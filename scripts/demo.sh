@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make demo: install what is needed, build for the Debian 6.1 kernel, boot it
-# in a qemu VM and show the module at work (scripts/demo-guest.sh).
+# in a qemu VM and show the module at work (selftests/demo.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ "$(id -u)" -eq 0 ]; then
 	bash scripts/deps.sh
 fi
-K=${KVER:-$(bash scripts/kernels.sh | head -n1)}
+K=${KVER:-$(bash scripts/kernels.sh | sed -n 1p)}
 [ -n "$K" ] || { echo "demo: no Debian kernel with headers found (run scripts/deps.sh as root)" >&2; exit 1; }
 
 echo "== building mip6sec for $K"
@@ -21,7 +21,7 @@ cp mip6sec.ko "build/$K/mip6sec.ko"
 
 echo "== booting $K in qemu (TCG) and running the demo"
 set +e
-VM_VERBOSE=1 selftests/vm/run.sh "$K" "build/$K/mip6sec.ko" ../scripts/demo-guest.sh \
+VM_VERBOSE=1 selftests/vm/run.sh "$K" "build/$K/mip6sec.ko" demo \
 	>build/demo.log 2>&1
 rc=$?
 set -e

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The demo, run inside the VM by selftests/vm/guest.sh (which loaded the
-# module already). Every command is echoed with a "demo|" prefix so that
-# scripts/demo.sh can show it apart from the rest of the console.
+# The demo (make demo), run inside the VM by selftests/vm/guest.sh, which
+# has loaded the module already; not part of make check. Every command is
+# echoed with a "demo|" prefix so that scripts/demo.sh can show it apart
+# from the rest of the console.
 set -u
 
 CLI=${MIP6SEC_CLI:?}
@@ -35,5 +36,5 @@ check "show counters" mip6sec -j stats
 check "delete the Kbm" mip6sec kbm del 2001:db8:10::10
 check "unload the module" rmmod mip6sec
 say "dmesg:"
-dmesg | grep mip6sec | tail -n 5 | sed 's/^/demo|   /'
+dmesg | grep 'mip6sec: ' | tail -n 5 | sed 's/^/demo|   /'
 echo "1..$step"
