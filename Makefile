@@ -22,7 +22,7 @@ CHECKPATCH := $(CHECKPATCH_DIR)/scripts/checkpatch.pl
 LINUX_SOURCE_TARBALL ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.*.tar.xz)))
 KERNEL_SOURCES := $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/mip6sec.h
 
-.PHONY: all module cli check demo fuzz unit sparse checkpatch install \
+.PHONY: all module cli check demo fuzz unit spec sparse checkpatch install \
 	dkms-install dkms-uninstall clean kdir help
 
 all: module cli
@@ -62,7 +62,8 @@ $(CHECKPATCH):
 	mkdir -p $(CHECKPATCH_DIR)
 	tar -xJf $(LINUX_SOURCE_TARBALL) -C $(CHECKPATCH_DIR) --strip-components=1 \
 		--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
+		'*/scripts/const_structs.checkpatch' \
+		'*/Documentation/netlink/genetlink.yaml'
 	touch $@
 
 checkpatch: $(CHECKPATCH)
@@ -70,6 +71,11 @@ checkpatch: $(CHECKPATCH)
 
 unit:
 	$(MAKE) -C selftests/unit run
+
+# The YNL spec against the uapi header, and against the kernel's YNL schema.
+spec: $(CHECKPATCH)
+	/usr/bin/python3 selftests/spec_check.py \
+		--schema $(CHECKPATCH_DIR)/Documentation/netlink/genetlink.yaml
 
 fuzz:
 	$(MAKE) -C selftests/fuzz run

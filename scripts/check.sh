@@ -14,7 +14,7 @@
 # anything failed.
 #
 # Environment: CHECK_SKIP="fuzz sparse ..." leaves stages out (ids: deps cli
-# unit fuzz spec sparse checkpatch module vm); KERNELS="k1 k2" overrides
+# unit fuzz spec sparse checkpatch dkms module vm); KERNELS="k1 k2" overrides
 # scripts/kernels.sh; FUZZ_SECONDS (default 30); CHECK_VM_TESTS (default: all);
 # CHECK_PARALLEL_VMS=0|1 (default 1 with two or more CPUs).
 set -uo pipefail
@@ -120,7 +120,7 @@ stage unit "host unit tests (make -C selftests/unit run)" $MAKE -C selftests/uni
 stage fuzz "fuzz run, ${FUZZ_SECONDS}s (make -C selftests/fuzz run)" \
 	$MAKE -C selftests/fuzz run FUZZ_SECONDS="$FUZZ_SECONDS"
 if [ -f selftests/spec_check.py ]; then
-	stage spec "netlink spec check (selftests/spec_check.py)" python3 selftests/spec_check.py
+	stage spec "netlink spec check (make spec)" $MAKE spec
 else
 	stage_skip spec "netlink spec check" "selftests/spec_check.py absent"
 fi
@@ -135,6 +135,11 @@ for k in "${KVERS[@]}"; do
 	stage "sparse-$k" "sparse, $k (make sparse KVER=$k)" $MAKE sparse KVER="$k"
 done
 stage checkpatch "checkpatch (make checkpatch)" $MAKE checkpatch
+if [ "$(id -u)" -eq 0 ]; then
+	stage dkms "DKMS add/build/remove (scripts/dkms-check.sh)" bash scripts/dkms-check.sh
+else
+	stage_skip dkms "DKMS add/build/remove" "needs root"
+fi
 
 # ------------------------------------------------------------------ per kernel
 build_module() { # build_module KVER

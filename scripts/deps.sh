@@ -22,7 +22,7 @@ PACKAGES=(
 	# VM tests: qemu under TCG, busybox initramfs
 	qemu-system-x86 busybox-static cpio xz-utils gzip
 	# in-guest tests (run from the host root shared into the VM)
-	iproute2 util-linux procps python3 python3-scapy python3-yaml tshark
+	iproute2 util-linux procps python3 python3-scapy python3-yaml python3-jsonschema tshark
 )
 
 missing=()
