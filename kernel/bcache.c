@@ -4,16 +4,19 @@
  *
  * Entries are keyed by home address in an rhashtable (random hash seed per
  * table, rehashed when chains grow). The packet path only does RCU lookups
- * and treats an entry past its lifetime as absent; one delayed work per
- * namespace reaps expired entries, so there is no timer per entry. Writers
- * hold a BH spinlock because Binding Updates are processed in softirq
- * context.
+ * and treats an entry past its lifetime as absent. One delayed work item
+ * per namespace reaps expired entries, so there is no timer per entry; it
+ * walks the list under RCU and takes the lock only to unlink an entry.
+ * Writers hold a BH spinlock because Binding Updates are processed in
+ * softirq context. An entry is never changed in place: a refresh replaces
+ * it, keeping its place in the list so that dumps in progress stay valid.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
 #include <linux/rhashtable.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "mip6sec.h"
@@ -35,25 +38,69 @@ static bool binding_expired(const struct mip6sec_binding *b)
 u32 mip6sec_binding_lifetime(const struct mip6sec_binding *b)
 {
 	unsigned long expires = READ_ONCE(b->expires);
+	unsigned long now = jiffies;
 
-	if (time_after_eq(jiffies, expires))
+	if (time_after_eq(now, expires))
 		return 0;
-	return DIV_ROUND_UP(jiffies_to_msecs(expires - jiffies), MSEC_PER_SEC);
+	return DIV_ROUND_UP(jiffies_to_msecs(expires - now), MSEC_PER_SEC);
 }
 
-static void binding_unlink(struct mip6sec_net *mn, struct mip6sec_binding *b,
-			   enum mip6sec_del_reason reason)
+/* Out of the table; the caller notifies and frees it after unlocking. */
+static void binding_unlink(struct mip6sec_bcache *bc,
+			   struct mip6sec_binding *b)
 {
-	struct mip6sec_bcache *bc = &mn->bcache;
-
 	lockdep_assert_held(&bc->lock);
 	rhashtable_remove_fast(&bc->ht, &b->node, bcache_params);
 	list_del_rcu(&b->list);
+	b->dead = true;
 	bc->count--;
-	bc->genid++;
-	mip6sec_notify_binding(mn, MIP6SEC_CMD_BINDING_DEL_NTF, b, reason,
-			       GFP_ATOMIC);
+	WRITE_ONCE(bc->genid, bc->genid + 1);
+}
+
+static void binding_release(struct mip6sec_net *mn, struct mip6sec_binding *b,
+			    enum mip6sec_del_reason reason, gfp_t gfp)
+{
+	mip6sec_notify_binding(mn, MIP6SEC_CMD_BINDING_DEL_NTF, b, reason, gfp);
 	kfree_rcu(b, rcu);
+}
+
+/*
+ * Remove the entries @match selects, walking the list under RCU and
+ * taking the lock once per entry removed; notifications are sent outside
+ * the lock. Process context.
+ */
+static void bcache_reap(struct mip6sec_net *mn,
+			bool (*match)(const struct mip6sec_binding *b),
+			enum mip6sec_del_reason reason)
+{
+	struct mip6sec_bcache *bc = &mn->bcache;
+	struct mip6sec_binding *b, *reaped = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(b, &bc->list, list) {
+		if (!match(b))
+			continue;
+		spin_lock_bh(&bc->lock);
+		if (!b->dead) {
+			binding_unlink(bc, b);
+			b->reap_next = reaped;
+			reaped = b;
+		}
+		spin_unlock_bh(&bc->lock);
+	}
+	rcu_read_unlock();
+
+	while (reaped) {
+		b = reaped;
+		reaped = b->reap_next;
+		binding_release(mn, b, reason, GFP_KERNEL);
+		cond_resched();
+	}
+}
+
+static bool match_all(const struct mip6sec_binding *b)
+{
+	return true;
 }
 
 static void bcache_gc(struct work_struct *work)
@@ -61,18 +108,10 @@ static void bcache_gc(struct work_struct *work)
 	struct mip6sec_bcache *bc = container_of(to_delayed_work(work),
 						 struct mip6sec_bcache, gc);
 	struct mip6sec_net *mn = container_of(bc, struct mip6sec_net, bcache);
-	struct mip6sec_binding *b, *tmp;
-	bool more;
 
-	spin_lock_bh(&bc->lock);
-	list_for_each_entry_safe(b, tmp, &bc->list, list)
-		if (binding_expired(b))
-			binding_unlink(mn, b, MIP6SEC_DEL_REASON_EXPIRED);
-	more = bc->count > 0;
-	spin_unlock_bh(&bc->lock);
-
-	if (more)
-		schedule_delayed_work(&bc->gc, MIP6SEC_GC_INTERVAL);
+	bcache_reap(mn, binding_expired, MIP6SEC_DEL_REASON_EXPIRED);
+	if (READ_ONCE(bc->count))
+		queue_delayed_work(mip6sec_wq, &bc->gc, MIP6SEC_GC_INTERVAL);
 }
 
 int mip6sec_bcache_init(struct mip6sec_net *mn)
@@ -87,20 +126,23 @@ int mip6sec_bcache_init(struct mip6sec_net *mn)
 	return rhashtable_init(&bc->ht, &bcache_params);
 }
 
+/* Stops the reaper; no packet reaches this namespace's hook any more. */
+void mip6sec_bcache_stop(struct mip6sec_net *mn)
+{
+	cancel_delayed_work_sync(&mn->bcache.gc);
+}
+
+/* Frees every entry, without notifications: the namespace is going. */
 void mip6sec_bcache_destroy(struct mip6sec_net *mn)
 {
 	struct mip6sec_bcache *bc = &mn->bcache;
 	struct mip6sec_binding *b, *tmp;
 
-	/* The hooks are gone: no one can schedule the work again. */
-	cancel_delayed_work_sync(&bc->gc);
 	spin_lock_bh(&bc->lock);
 	list_for_each_entry_safe(b, tmp, &bc->list, list) {
-		rhashtable_remove_fast(&bc->ht, &b->node, bcache_params);
-		list_del_rcu(&b->list);
+		binding_unlink(bc, b);
 		kfree_rcu(b, rcu);
 	}
-	bc->count = 0;
 	spin_unlock_bh(&bc->lock);
 	rhashtable_destroy(&bc->ht);
 }
@@ -117,31 +159,101 @@ struct mip6sec_binding *mip6sec_bcache_lookup_rcu(struct mip6sec_net *mn,
 	return b;
 }
 
-int mip6sec_bcache_del(struct mip6sec_net *mn, const struct in6_addr *hoa,
-		       enum mip6sec_del_reason reason)
+/*
+ * Create or refresh the entry of req->hoa. Returns 0, -ENOSPC when
+ * max_bindings entries exist (expired ones count until the reaper, which
+ * is then kicked, has removed them), or -ENOMEM. Any context; allocates
+ * only on this signalling path.
+ */
+int mip6sec_bcache_update(struct mip6sec_net *mn,
+			  const struct mip6sec_binding_req *req)
+{
+	struct mip6sec_bcache *bc = &mn->bcache;
+	struct mip6sec_binding *b, *old;
+	int err = 0;
+	u8 cmd;
+
+	b = kzalloc(sizeof(*b), GFP_ATOMIC);
+	if (!b)
+		return -ENOMEM;
+	b->hoa = *req->hoa;
+	b->coa = *req->coa;
+	b->cn = *req->cn;
+	b->key_id = req->key_id;
+	b->seq = req->seq;
+	b->auth = req->auth;
+	b->expires = jiffies + msecs_to_jiffies(req->lifetime * MSEC_PER_SEC);
+
+	spin_lock_bh(&bc->lock);
+	old = rhashtable_lookup_fast(&bc->ht, req->hoa, bcache_params);
+	if (old) {
+		err = rhashtable_replace_fast(&bc->ht, &old->node, &b->node,
+					      bcache_params);
+		if (err)
+			goto unlock;
+		list_replace_rcu(&old->list, &b->list);
+		old->dead = true;
+		cmd = binding_expired(old) ? MIP6SEC_CMD_BINDING_NEW_NTF :
+					     MIP6SEC_CMD_BINDING_UPDATE_NTF;
+		kfree_rcu(old, rcu);
+	} else {
+		if (bc->count >= READ_ONCE(mip6sec_max_bindings)) {
+			mod_delayed_work(mip6sec_wq, &bc->gc, 0);
+			err = -ENOSPC;
+			goto unlock;
+		}
+		err = rhashtable_insert_fast(&bc->ht, &b->node, bcache_params);
+		if (err)
+			goto unlock;
+		list_add_tail_rcu(&b->list, &bc->list);
+		bc->count++;
+		WRITE_ONCE(bc->genid, bc->genid + 1);
+		cmd = MIP6SEC_CMD_BINDING_NEW_NTF;
+	}
+	mip6sec_notify_binding(mn, cmd, b, 0, GFP_ATOMIC);
+	queue_delayed_work(mip6sec_wq, &bc->gc, MIP6SEC_GC_INTERVAL);
+unlock:
+	spin_unlock_bh(&bc->lock);
+	if (err)
+		kfree(b);
+	return err;
+}
+
+/* Delete the entry of @hoa if it was authorised by key @key_id (or any). */
+static int bcache_del(struct mip6sec_net *mn, const struct in6_addr *hoa,
+		      const u64 *key_id, enum mip6sec_del_reason reason)
 {
 	struct mip6sec_bcache *bc = &mn->bcache;
 	struct mip6sec_binding *b;
-	int err = -ENOENT;
 
 	spin_lock_bh(&bc->lock);
 	b = rhashtable_lookup_fast(&bc->ht, hoa, bcache_params);
-	if (b) {
-		binding_unlink(mn, b, reason);
-		err = 0;
-	}
+	if (b && (!key_id || b->key_id == *key_id))
+		binding_unlink(bc, b);
+	else
+		b = NULL;
 	spin_unlock_bh(&bc->lock);
-	return err;
+	if (!b)
+		return -ENOENT;
+	binding_release(mn, b, reason, GFP_ATOMIC);
+	return 0;
+}
+
+int mip6sec_bcache_del(struct mip6sec_net *mn, const struct in6_addr *hoa,
+		       enum mip6sec_del_reason reason)
+{
+	return bcache_del(mn, hoa, NULL, reason);
+}
+
+/* A key went: so does the binding it authorised. */
+void mip6sec_bcache_key_removed(struct mip6sec_net *mn,
+				const struct in6_addr *hoa, u64 key_id)
+{
+	bcache_del(mn, hoa, &key_id, MIP6SEC_DEL_REASON_KEY_REMOVED);
 }
 
 void mip6sec_bcache_flush(struct mip6sec_net *mn,
 			  enum mip6sec_del_reason reason)
 {
-	struct mip6sec_bcache *bc = &mn->bcache;
-	struct mip6sec_binding *b, *tmp;
-
-	spin_lock_bh(&bc->lock);
-	list_for_each_entry_safe(b, tmp, &bc->list, list)
-		binding_unlink(mn, b, reason);
-	spin_unlock_bh(&bc->lock);
+	bcache_reap(mn, match_all, reason);
 }

@@ -10,11 +10,33 @@
  * hook: a Home Address option or Mobility Header in the fragmentable part
  * cannot slip past it.
  *
- * The packet path takes no lock and allocates nothing. Packets whose next
- * header is an upper-layer protocol leave after one comparison; others have
- * their extension headers walked with skb_header_pointer(), copying into a
- * per-CPU scratch buffer only when the skb is not linear there. The skb is
- * never modified.
+ * For data packets the hook takes no lock and allocates nothing. Packets
+ * whose next header is an upper-layer protocol leave after one comparison;
+ * others have their extension headers walked with skb_header_pointer(),
+ * copying into a per-CPU scratch buffer only when the skb is not linear
+ * there. Parsing never modifies the skb. (Binding Updates, a signalling
+ * path, take the key's lock and allocate a binding and a reply.)
+ *
+ * Home Address option (RFC 6275 9.3.1). A packet carrying one is accepted
+ * when its home address is unicast and global and either a binding for it
+ * has the packet's source as care-of address, or the packet is a Binding
+ * Update (judged by the BU rules). Otherwise hao_policy decides: enforce
+ * drops it and sends a Binding Error status 1, audit counts, logs and
+ * accepts, off leaves the packet to the stack untouched.
+ *
+ * An accepted packet has its Home Address option processed here, as
+ * ipv6_dest_hao() would: the home address becomes the source, the care-of
+ * address goes into the option, and the option type becomes an
+ * experimental "skip" type (RFC 4727) so that the stack does not process
+ * it again. The stack then delivers the packet from the home address
+ * without any xfrm state: the module alone decides, and no route
+ * optimisation state lands in the packet's sec_path, where it would break
+ * the operator's IPsec policies. Like ipv6_dest_hao(), this makes the
+ * header writable first (which allocates only when it is cloned or not in
+ * the linear area) and drops CHECKSUM_COMPLETE. A HAO packet whose
+ * payload is protected by ESP or AH is left to the stack untouched: the
+ * decision needs the SA, known only after decryption (AH moreover covers
+ * the option, which therefore cannot be retired).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -42,11 +64,12 @@ struct mip6sec_scratch {
 
 static struct mip6sec_scratch __percpu *mip6sec_scratch;
 
-struct mip6sec_pkt {
-	struct in6_addr hoa;		/* Home Address option contents */
-	unsigned int mh_off;		/* 0: no Mobility Header */
-	bool has_hao;
-};
+/* What a processed Home Address option becomes: RFC 4727 experiment. */
+#define MIP6SEC_HAO_DONE	0x1e
+
+/* RFC 6275 6.4.2 / 9.3.3 Binding Error status codes */
+#define BE_STATUS_NO_BINDING	1
+#define BE_STATUS_UNKNOWN_MH	2
 
 static const char * const mh_err_names[] = {
 	[MH_OK] = "ok",
@@ -71,7 +94,8 @@ static const enum mip6sec_stat_attrs mh_err_stats[] = {
  * overruns the header, a HAO of the wrong length, or a second HAO: the
  * kernel would drop such a packet too (ip6_parse_tlv(), ipv6_dest_hao()).
  */
-static int find_hao(const u8 *hdr, unsigned int len, struct mip6sec_pkt *p)
+static int find_hao(const u8 *hdr, unsigned int off, unsigned int len,
+		    struct mip6sec_pkt *p)
 {
 	unsigned int i = 2;
 
@@ -91,6 +115,7 @@ static int find_hao(const u8 *hdr, unsigned int len, struct mip6sec_pkt *p)
 			if (optlen != sizeof(struct in6_addr) || p->has_hao)
 				return -EINVAL;
 			memcpy(&p->hoa, hdr + i + 2, sizeof(p->hoa));
+			p->hao_off = off + i;
 			p->has_hao = true;
 		}
 		i += 2 + optlen;
@@ -98,20 +123,29 @@ static int find_hao(const u8 *hdr, unsigned int len, struct mip6sec_pkt *p)
 	return 0;
 }
 
+/* The packet only passes through this node on its way elsewhere. */
+#define MIP6SEC_WALK_TRANSIT	1
+
 /*
- * Walk the extension headers: note the Home Address option and where the
- * Mobility Header starts. Returns 0, or -EINVAL when the chain cannot be
- * walked (truncated, malformed, or longer than MIP6SEC_MAX_EXTHDRS).
+ * Walk the extension headers: note the Home Address option, a type 2
+ * Routing Header, ESP or AH, and where the Mobility Header starts.
+ * Returns 0, MIP6SEC_WALK_TRANSIT, or -EINVAL when the chain cannot be
+ * walked (truncated, malformed, longer than MIP6SEC_MAX_EXTHDRS, a
+ * fragment left over, or a Mobility Header or HAO behind a routing header
+ * that still has segments to visit).
  */
 static int walk_exthdrs(const struct sk_buff *skb, u8 *scratch,
 			struct mip6sec_pkt *p)
 {
 	unsigned int off = skb_network_offset(skb) + sizeof(struct ipv6hdr);
 	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	bool transit = false;
 	int n;
 
 	for (n = 0; n < MIP6SEC_MAX_EXTHDRS; n++) {
+		const struct ipv6_rt_hdr *rt;
 		const struct frag_hdr *fh;
+		struct ipv6_rt_hdr _rt;
 		struct frag_hdr _fh;
 		const u8 *hdr;
 		u8 _hdr[2];
@@ -120,9 +154,37 @@ static int walk_exthdrs(const struct sk_buff *skb, u8 *scratch,
 		switch (nexthdr) {
 		case NEXTHDR_MOBILITY:
 			p->mh_off = off;
-			return 0;
-		case NEXTHDR_HOP:
+			goto done;
+		case NEXTHDR_ESP:
+		case NEXTHDR_AUTH:
+			p->ipsec = true;
+			goto done;
 		case NEXTHDR_ROUTING:
+			rt = skb_header_pointer(skb, off, sizeof(_rt), &_rt);
+			if (!rt)
+				return -EINVAL;
+			if (rt->segments_left) {
+				/*
+				 * A type 2 header ends here (RFC 6275 6.4):
+				 * its address is the final destination. Any
+				 * other header with segments left makes the
+				 * packet transit through this node.
+				 */
+				if (rt->type == IPV6_SRCRT_TYPE_2 &&
+				    rt->hdrlen == 2 && rt->segments_left == 1 &&
+				    !p->has_rh2) {
+					if (skb_copy_bits(skb, off + 8, &p->rh2,
+							  sizeof(p->rh2)))
+						return -EINVAL;
+					p->has_rh2 = true;
+				} else {
+					transit = true;
+				}
+			}
+			nexthdr = rt->nexthdr;
+			off += ipv6_optlen((const struct ipv6_opt_hdr *)rt);
+			break;
+		case NEXTHDR_HOP:
 		case NEXTHDR_DEST:
 			hdr = skb_header_pointer(skb, off, sizeof(_hdr), _hdr);
 			if (!hdr)
@@ -130,7 +192,7 @@ static int walk_exthdrs(const struct sk_buff *skb, u8 *scratch,
 			len = ipv6_optlen((const struct ipv6_opt_hdr *)hdr);
 			if (nexthdr == NEXTHDR_DEST) {
 				hdr = skb_header_pointer(skb, off, len, scratch);
-				if (!hdr || find_hao(hdr, len, p))
+				if (!hdr || find_hao(hdr, off, len, p))
 					return -EINVAL;
 			}
 			nexthdr = hdr[0];
@@ -138,30 +200,61 @@ static int walk_exthdrs(const struct sk_buff *skb, u8 *scratch,
 			break;
 		case NEXTHDR_FRAGMENT:
 			/*
-			 * Reassembly happened before this hook; what is left
-			 * is an atomic fragment (RFC 6946) or a fragment
-			 * nf_defrag_ipv6 gave up on, which the stack drops.
+			 * Reassembly happened before this hook: only atomic
+			 * fragments (RFC 6946) go on. The stack would
+			 * reassemble a leftover fragment after this hook.
 			 */
 			fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
-			if (!fh)
+			if (!fh || (fh->frag_off & htons(IP6_OFFSET | IP6_MF)))
 				return -EINVAL;
-			if (fh->frag_off & htons(IP6_OFFSET | IP6_MF))
-				return 0;
 			nexthdr = fh->nexthdr;
 			off += sizeof(_fh);
 			break;
 		default:
-			return 0;
+			goto done;
 		}
 	}
 	return -EINVAL;
+
+done:
+	/*
+	 * The stack may deliver a packet whose routing header names more
+	 * local segments without passing this hook again: no signalling
+	 * through such headers.
+	 */
+	if (transit)
+		return p->mh_off || p->has_hao ? -EINVAL : MIP6SEC_WALK_TRANSIT;
+	return 0;
 }
 
-static unsigned int mh_rcv(struct mip6sec_net *mn, const struct sk_buff *skb,
-			   const struct mip6sec_pkt *p, u8 *scratch)
+/*
+ * RFC 6275 9.2: a bad Payload Proto or a Header Len below the minimum is
+ * answered with an ICMPv6 Parameter Problem pointing at the field
+ * (icmpv6_send() rate-limits it).
+ */
+static void mh_param_prob(struct sk_buff *skb, const struct mip6sec_pkt *p,
+			  enum mh_err err)
+{
+	unsigned int ptr = p->mh_off - skb_network_offset(skb);
+
+	if (err == MH_ERR_PROTO)
+		icmpv6_send(skb, ICMPV6_PARAMPROB, ICMPV6_HDR_FIELD, ptr);
+	else if (err == MH_ERR_LEN)
+		icmpv6_send(skb, ICMPV6_PARAMPROB, ICMPV6_HDR_FIELD, ptr + 1);
+}
+
+/*
+ * Mobility Header: validate, then hand Binding Updates to bu.c. Sets *bu
+ * when the message is a Binding Update that goes on to userspace.
+ */
+static enum mip6sec_verdict mh_rcv(struct mip6sec_net *mn,
+				   struct sk_buff *skb,
+				   const struct mip6sec_pkt *p, u8 *scratch,
+				   bool *bu)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	const struct in6_addr *src;
+	enum mip6sec_verdict v;
 	unsigned int avail;
 	struct mh_msg m;
 	enum mh_err err;
@@ -176,38 +269,132 @@ static unsigned int mh_rcv(struct mip6sec_net *mn, const struct sk_buff *skb,
 		goto drop;
 	}
 	err = mh_parse(mh, avail, &m);
-	if (err)
+	if (err && err != MH_ERR_UNKNOWN_TYPE)
 		goto drop;
 
-	/* RFC 6275 6.1.1: the home address stands in for the source. */
+	/*
+	 * RFC 6275 6.1.1: the home address stands in for the source; the
+	 * final destination (RFC 8200 8.1) for the destination.
+	 */
 	src = p->has_hao ? &p->hoa : &ip6h->saddr;
-	if (mh_csum(src->s6_addr, ip6h->daddr.s6_addr, mh, m.len)) {
+	if (mh_csum(src->s6_addr, mip6sec_pkt_daddr(skb, p)->s6_addr, mh,
+		    m.len)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_MH_MALFORMED);
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_MH_BAD_CSUM);
-		net_dbg_ratelimited("mip6sec: dropped Mobility Header from %pI6c: bad checksum\n",
+		net_dbg_ratelimited("dropped Mobility Header from %pI6c: bad checksum\n",
 				    &ip6h->saddr);
-		return NF_DROP;
+		return MIP6SEC_DROP;
 	}
 
-	if (m.type == MH_BU)
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_RX);
-	return NF_ACCEPT;
+	if (err == MH_ERR_UNKNOWN_TYPE) {
+		/* RFC 6275 9.2: Binding Error status 2 to the source. */
+		mip6sec_send_be(mn, &ip6h->daddr, &ip6h->saddr,
+				BE_STATUS_UNKNOWN_MH,
+				p->has_hao ? &p->hoa : &in6addr_any);
+		goto drop;
+	}
+
+	if (m.type != MH_BU)
+		return MIP6SEC_PASS;
+	if (p->has_hao && !mip6sec_addr_global(&p->hoa)) {
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DROPPED);
+		return MIP6SEC_DROP;
+	}
+	v = mip6sec_bu_rcv(mn, skb, p, &m, mh);
+	*bu = v == MIP6SEC_PASS;
+	return v;
 
 drop:
 	mip6sec_stat_inc(mn, MIP6SEC_STAT_MH_MALFORMED);
 	mip6sec_stat_inc(mn, mh_err_stats[err]);
-	net_info_ratelimited("mip6sec: dropped Mobility Header from %pI6c: %s\n",
+	net_info_ratelimited("dropped Mobility Header from %pI6c: %s\n",
 			     &ip6h->saddr, mh_err_names[err]);
-	return NF_DROP;
+	mh_param_prob(skb, p, err);
+	return MIP6SEC_DROP;
+}
+
+/* Do what ipv6_dest_hao() does, and retire the option (see the top). */
+static int hao_apply(struct sk_buff *skb, const struct mip6sec_pkt *p)
+{
+	struct in6_addr *saddr;
+	struct in6_addr tmp;
+	u8 *opt;
+
+	if (skb_ensure_writable(skb, p->hao_off + 2 + sizeof(tmp)))
+		return -ENOMEM;
+
+	/* The option need not be aligned: copy its address bytewise. */
+	opt = skb->data + p->hao_off;
+	saddr = &ipv6_hdr(skb)->saddr;
+	memcpy(&tmp, opt + 2, sizeof(tmp));
+	memcpy(opt + 2, saddr, sizeof(tmp));
+	*saddr = tmp;
+	opt[0] = MIP6SEC_HAO_DONE;
+
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
+static enum mip6sec_verdict hao_rcv(struct mip6sec_net *mn,
+				    struct sk_buff *skb,
+				    const struct mip6sec_pkt *p)
+{
+	int policy = READ_ONCE(mip6sec_hao_policy);
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	const struct mip6sec_binding *b;
+
+	/* See the top: IPsec-protected HAO packets are the stack's. */
+	if (policy == MIP6SEC_HAO_OFF || p->ipsec)
+		return MIP6SEC_PASS;
+
+	if (mip6sec_addr_global(&p->hoa)) {
+		b = mip6sec_bcache_lookup_rcu(mn, &p->hoa);
+		if (b && ipv6_addr_equal(&b->coa, &ip6h->saddr)) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
+			goto apply;
+		}
+	}
+
+	/*
+	 * A third way, an IPsec SA suitable for the home address
+	 * (draft-dupont-mipv6-cn-ipsec), needs the SA that processed the
+	 * packet: it belongs here once the packet comes back through this
+	 * hook after transport-mode decryption, with its sec_path set.
+	 */
+	if (policy == MIP6SEC_HAO_AUDIT) {
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_AUDITED);
+		net_info_ratelimited("audit: home address %pI6c from %pI6c has no binding\n",
+				     &p->hoa, &ip6h->saddr);
+		goto apply;
+	}
+
+	mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DROPPED);
+	net_info_ratelimited("dropped packet with home address %pI6c from %pI6c: no binding\n",
+			     &p->hoa, &ip6h->saddr);
+	if (mip6sec_addr_global(&p->hoa) &&
+	    (ipv6_addr_type(&ip6h->daddr) & IPV6_ADDR_UNICAST))
+		mip6sec_send_be(mn, &ip6h->daddr, &ip6h->saddr,
+				BE_STATUS_NO_BINDING, &p->hoa);
+	return MIP6SEC_DROP;
+
+apply:
+	if (hao_apply(skb, p)) {
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DROPPED);
+		return MIP6SEC_DROP;
+	}
+	return MIP6SEC_PASS;
 }
 
 static unsigned int mip6sec_local_in(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	struct mip6sec_pkt p = { .mh_off = 0, .has_hao = false };
+	enum mip6sec_verdict v = MIP6SEC_PASS;
 	struct mip6sec_net *mn;
-	unsigned int verdict;
+	bool bu = false;
 	u8 *scratch;
+	int err;
 
 	/* Fast path: no extension header and no Mobility Header. */
 	switch (ipv6_hdr(skb)->nexthdr) {
@@ -227,23 +414,36 @@ static unsigned int mip6sec_local_in(void *priv, struct sk_buff *skb,
 	local_bh_disable();
 	scratch = this_cpu_ptr(mip6sec_scratch)->buf;
 
-	if (walk_exthdrs(skb, scratch, &p)) {
+	err = walk_exthdrs(skb, scratch, &p);
+	if (err == MIP6SEC_WALK_TRANSIT)
+		goto out;
+	if (err) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BAD_EXTHDR);
-		net_info_ratelimited("mip6sec: dropped packet from %pI6c: unparsable extension headers\n",
+		net_info_ratelimited("dropped packet from %pI6c: unparsable extension headers\n",
 				     &ipv6_hdr(skb)->saddr);
-		verdict = NF_DROP;
+		v = MIP6SEC_DROP;
 		goto out;
 	}
 
 	if (p.has_hao)
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_RX);
-
-	verdict = NF_ACCEPT;
 	if (p.mh_off)
-		verdict = mh_rcv(mn, skb, &p, scratch);
+		v = mh_rcv(mn, skb, &p, scratch, &bu);
+	/* A BU going to userspace carries its HAO along, untouched. */
+	if (v == MIP6SEC_PASS && p.has_hao && !bu)
+		v = hao_rcv(mn, skb, &p);
 out:
 	local_bh_enable();
-	return verdict;
+
+	switch (v) {
+	case MIP6SEC_PASS:
+		return NF_ACCEPT;
+	case MIP6SEC_CONSUMED:
+		consume_skb(skb);
+		return NF_STOLEN;
+	default:
+		return NF_DROP;
+	}
 }
 
 static const struct nf_hook_ops mip6sec_nf_ops[] = {
@@ -255,7 +455,7 @@ static const struct nf_hook_ops mip6sec_nf_ops[] = {
 	},
 };
 
-int mip6sec_hooks_register(struct net *net)
+static int __net_init hooks_net_init(struct net *net)
 {
 	int err;
 
@@ -269,21 +469,47 @@ int mip6sec_hooks_register(struct net *net)
 	return err;
 }
 
-void mip6sec_hooks_unregister(struct net *net)
+/*
+ * nf_unregister_net_hooks() does not wait for packets in flight: the
+ * namespace core runs synchronize_rcu() between .pre_exit and .exit, and
+ * the hook runs under rcu_read_lock().
+ */
+static void __net_exit hooks_net_pre_exit(struct net *net)
 {
-	/* Waits for packets in flight (synchronize_net()). */
 	nf_unregister_net_hooks(net, mip6sec_nf_ops,
 				ARRAY_SIZE(mip6sec_nf_ops));
-	nf_defrag_ipv6_disable(net);
 }
 
+static void __net_exit hooks_net_exit(struct net *net)
+{
+	nf_defrag_ipv6_disable(net);
+	/* No packet can queue the reaper any more. */
+	mip6sec_bcache_stop(mip6sec_pernet(net));
+}
+
+static struct pernet_operations mip6sec_hooks_net_ops = {
+	.init = hooks_net_init,
+	.pre_exit = hooks_net_pre_exit,
+	.exit = hooks_net_exit,
+};
+
+/* After the state (main.c) exists, before the netlink family goes. */
 int __init mip6sec_hooks_init(void)
 {
+	int err;
+
+	BUILD_BUG_ON(MH_MAX_LEN < (255 + 1) * 8);	/* largest option header */
 	mip6sec_scratch = alloc_percpu(struct mip6sec_scratch);
-	return mip6sec_scratch ? 0 : -ENOMEM;
+	if (!mip6sec_scratch)
+		return -ENOMEM;
+	err = register_pernet_subsys(&mip6sec_hooks_net_ops);
+	if (err)
+		free_percpu(mip6sec_scratch);
+	return err;
 }
 
 void mip6sec_hooks_exit(void)
 {
+	unregister_pernet_subsys(&mip6sec_hooks_net_ops);
 	free_percpu(mip6sec_scratch);
 }

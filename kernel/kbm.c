@@ -5,7 +5,19 @@
  * One Kbm per home address and network namespace. Lookups on the packet
  * path are RCU reads of an rhashtable (random hash seed per table, rehashed
  * when chains grow, so remote peers cannot force collisions). Writers hold
- * the table mutex. Key bytes are wiped when an entry is freed.
+ * the table mutex. The key lives only in the entry's keyed HMAC transform,
+ * which is freed (and wiped) in process context after an RCU grace period.
+ *
+ * Replay protection (RFC 6275 9.5.1, draft-ietf-mip6-precfgKbm 1): the last
+ * accepted sequence number is kept per key, and a Binding Update is
+ * accepted only with a number newer modulo 2^16, (s16)(seq - last) > 0.
+ * That comparison has a blind spot: once the numbers accepted have
+ * advanced by more than 2^15 since a BU was captured, the captured BU
+ * looks newer again. So a key is "exhausted" as soon as its numbers have
+ * advanced by more than 2^15 since the first one accepted: the module
+ * announces kbm-exhausted-ntf once, logs a warning, and keeps or refuses
+ * the key as the kbm_wrap parameter says (the draft: the key SHOULD be
+ * replaced when the sequence number rolls over).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -28,14 +40,20 @@ int mip6sec_kbm_init(struct mip6sec_kbm_table *t)
 	INIT_LIST_HEAD(&t->list);
 	mutex_init(&t->lock);
 	t->genid = 1;
+	t->next_id = 1;
 	return rhashtable_init(&t->ht, &kbm_params);
 }
 
-static void kbm_free_rcu(struct rcu_head *head)
+static void kbm_free(struct mip6sec_kbm *kbm)
 {
-	struct mip6sec_kbm *kbm = container_of(head, struct mip6sec_kbm, rcu);
-
+	mip6sec_hmac_destroy(&kbm->hmac);
 	kfree_sensitive(kbm);
+}
+
+static void kbm_free_work(struct work_struct *work)
+{
+	kbm_free(container_of(to_rcu_work(work), struct mip6sec_kbm,
+			      free_work));
 }
 
 static void kbm_unlink(struct mip6sec_kbm_table *t, struct mip6sec_kbm *kbm)
@@ -44,7 +62,8 @@ static void kbm_unlink(struct mip6sec_kbm_table *t, struct mip6sec_kbm *kbm)
 	rhashtable_remove_fast(&t->ht, &kbm->node, kbm_params);
 	list_del_rcu(&kbm->list);
 	t->genid++;
-	call_rcu(&kbm->rcu, kbm_free_rcu);
+	INIT_RCU_WORK(&kbm->free_work, kbm_free_work);
+	queue_rcu_work(mip6sec_wq, &kbm->free_work);
 }
 
 void mip6sec_kbm_destroy(struct mip6sec_kbm_table *t)
@@ -84,15 +103,21 @@ int mip6sec_kbm_add(struct mip6sec_net *mn, const struct in6_addr *hoa,
 		return -ENOMEM;
 	kbm->hoa = *hoa;
 	kbm->cn = *cn;
-	memcpy(kbm->key, key, sizeof(kbm->key));
 	spin_lock_init(&kbm->lock);
 	atomic64_set(&kbm->uses, 0);
+	err = mip6sec_hmac_init(&kbm->hmac, key, MIP6SEC_KBM_LEN);
+	if (err) {
+		kfree(kbm);
+		NL_SET_ERR_MSG(extack, "cannot set up hmac(sha1) for the key");
+		return err;
+	}
 
 	mutex_lock(&t->lock);
+	kbm->id = t->next_id++;
 	err = rhashtable_lookup_insert_fast(&t->ht, &kbm->node, kbm_params);
 	if (err) {
 		mutex_unlock(&t->lock);
-		kfree_sensitive(kbm);
+		kbm_free(kbm);
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG(extack,
 				       "a Kbm for this home address exists (delete it first)");
@@ -110,6 +135,7 @@ int mip6sec_kbm_del(struct mip6sec_net *mn, const struct in6_addr *hoa,
 {
 	struct mip6sec_kbm_table *t = &mn->kbm;
 	struct mip6sec_kbm *kbm;
+	u64 id;
 
 	mutex_lock(&t->lock);
 	kbm = mip6sec_kbm_lookup_locked(t, hoa);
@@ -118,8 +144,56 @@ int mip6sec_kbm_del(struct mip6sec_net *mn, const struct in6_addr *hoa,
 		NL_SET_ERR_MSG(extack, "no Kbm for this home address");
 		return -ENOENT;
 	}
+	id = kbm->id;
 	mip6sec_notify_kbm(mn, MIP6SEC_CMD_KBM_DEL_NTF, kbm, GFP_KERNEL);
 	kbm_unlink(t, kbm);
 	mutex_unlock(&t->lock);
+	/*
+	 * After a grace period no BU verified with the key is in flight;
+	 * then its bindings go (not those of a key added since).
+	 */
+	synchronize_rcu();
+	mip6sec_bcache_key_removed(mn, hoa, id);
 	return 0;
+}
+
+/*
+ * Accept @seq if it is newer than the last accepted number and make it the
+ * last one. On MIP6SEC_SEQ_OLD, *last is the number for the BA (status
+ * 135). *exhausted_now is set once, when the key becomes exhausted: the
+ * caller then calls mip6sec_kbm_exhausted() without the lock.
+ * Caller holds kbm->lock.
+ */
+enum mip6sec_seq_verdict mip6sec_kbm_seq_check(struct mip6sec_kbm *kbm,
+					       u16 seq, u16 *last,
+					       bool *exhausted_now)
+{
+	lockdep_assert_held(&kbm->lock);
+
+	*exhausted_now = false;
+	if (kbm->seq_valid && (s16)(seq - kbm->last_seq) <= 0) {
+		*last = kbm->last_seq;
+		return MIP6SEC_SEQ_OLD;
+	}
+	if (kbm->exhausted &&
+	    READ_ONCE(mip6sec_kbm_wrap) == MIP6SEC_KBM_WRAP_REFUSE)
+		return MIP6SEC_SEQ_REFUSED;
+
+	if (kbm->seq_valid && !kbm->exhausted) {
+		kbm->seq_advance += (u16)(seq - kbm->last_seq);
+		if (kbm->seq_advance > 1U << 15) {
+			kbm->exhausted = true;
+			*exhausted_now = true;
+		}
+	}
+	kbm->last_seq = seq;
+	kbm->seq_valid = true;
+	return MIP6SEC_SEQ_OK;
+}
+
+void mip6sec_kbm_exhausted(struct mip6sec_net *mn, struct mip6sec_kbm *kbm)
+{
+	pr_warn("Kbm of home address %pI6c has advanced its sequence number by more than 32768: old Binding Updates could be replayed, replace the key\n",
+		&kbm->hoa);
+	mip6sec_notify_kbm(mn, MIP6SEC_CMD_KBM_EXHAUSTED_NTF, kbm, GFP_ATOMIC);
 }

@@ -20,48 +20,88 @@
 unsigned int mip6sec_net_id __read_mostly;
 
 int mip6sec_hao_policy __read_mostly = MIP6SEC_HAO_ENFORCE;
+int mip6sec_bu_nokey __read_mostly = MIP6SEC_BU_NOKEY_PASS;
+int mip6sec_kbm_wrap __read_mostly = MIP6SEC_KBM_WRAP_ALLOW;
 unsigned int mip6sec_max_bindings __read_mostly = 4096;
 unsigned int mip6sec_be_ratelimit_ms __read_mostly = 1000;
+/* RFC 6275 MAX_RR_BINDING_LIFETIME: a Kbm proves no more than RR does. */
+unsigned int mip6sec_max_lifetime __read_mostly = 420;
+
+struct workqueue_struct *mip6sec_wq;
 
 #define MIP6SEC_MAX_BINDINGS_LIMIT	1048576U
 #define MIP6SEC_BE_RATELIMIT_MAX_MS	60000U
+#define MIP6SEC_MAX_LIFETIME_LIMIT	262140U	/* 0xffff units of 4 s */
 
-static const char * const hao_policy_names[] = {
-	[MIP6SEC_HAO_OFF] = "off",
-	[MIP6SEC_HAO_AUDIT] = "audit",
-	[MIP6SEC_HAO_ENFORCE] = "enforce",
+/*
+ * Parameters that take one of a few words. kp->arg points at one of these;
+ * the value is read with READ_ONCE() wherever it is used.
+ */
+struct enum_param {
+	int *val;
+	const char * const *names;
+	unsigned int n;
 };
 
-static int hao_policy_set(const char *val, const struct kernel_param *kp)
+static int enum_param_set(const char *val, const struct kernel_param *kp)
 {
-	int i;
+	const struct enum_param *ep = kp->arg;
+	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(hao_policy_names); i++) {
-		if (sysfs_streq(val, hao_policy_names[i])) {
-			WRITE_ONCE(*(int *)kp->arg, i);
+	for (i = 0; i < ep->n; i++) {
+		if (sysfs_streq(val, ep->names[i])) {
+			WRITE_ONCE(*ep->val, i);
 			return 0;
 		}
 	}
-	pr_err("hao_policy: invalid value '%s' (use enforce, audit or off)\n",
-	       val);
+	pr_err("%s: invalid value '%s' (use %s)\n", kp->name, val,
+	       ep->names[ep->n]);
 	return -EINVAL;
 }
 
-static int hao_policy_get(char *buf, const struct kernel_param *kp)
+static int enum_param_get(char *buf, const struct kernel_param *kp)
 {
-	int v = READ_ONCE(*(int *)kp->arg);
+	const struct enum_param *ep = kp->arg;
 
-	return sysfs_emit(buf, "%s\n", hao_policy_names[v]);
+	return sysfs_emit(buf, "%s\n", ep->names[READ_ONCE(*ep->val)]);
 }
 
-static const struct kernel_param_ops hao_policy_ops = {
-	.set = hao_policy_set,
-	.get = hao_policy_get,
+static const struct kernel_param_ops enum_param_ops = {
+	.set = enum_param_set,
+	.get = enum_param_get,
 };
 
-module_param_cb(hao_policy, &hao_policy_ops, &mip6sec_hao_policy, 0644);
+/* The last name is the usage text. */
+#define ENUM_PARAM(_name, _var, ...)					\
+	static const char * const _name##_names[] = { __VA_ARGS__ };	\
+	static struct enum_param _name##_param = {			\
+		.val = &(_var),						\
+		.names = _name##_names,					\
+		.n = ARRAY_SIZE(_name##_names) - 1,			\
+	};								\
+	module_param_cb(_name, &enum_param_ops, &_name##_param, 0644)
+
+ENUM_PARAM(hao_policy, mip6sec_hao_policy,
+	   [MIP6SEC_HAO_OFF] = "off",
+	   [MIP6SEC_HAO_AUDIT] = "audit",
+	   [MIP6SEC_HAO_ENFORCE] = "enforce",
+	   "enforce, audit or off");
 MODULE_PARM_DESC(hao_policy,
-		 "Packets with a Home Address option and no binding: enforce (drop, send Binding Error), audit (count, log, accept) or off (default enforce)");
+		 "Packets with a Home Address option and no binding: enforce (drop, send Binding Error), audit (count, log, accept) or off (leave to the stack) (default enforce)");
+
+ENUM_PARAM(bu_nokey, mip6sec_bu_nokey,
+	   [MIP6SEC_BU_NOKEY_PASS] = "pass",
+	   [MIP6SEC_BU_NOKEY_DROP] = "drop",
+	   "pass or drop");
+MODULE_PARM_DESC(bu_nokey,
+		 "Binding Updates for a home address without a Kbm: pass (to a userspace daemon, return routability) or drop (default pass)");
+
+ENUM_PARAM(kbm_wrap, mip6sec_kbm_wrap,
+	   [MIP6SEC_KBM_WRAP_ALLOW] = "allow",
+	   [MIP6SEC_KBM_WRAP_REFUSE] = "refuse",
+	   "allow or refuse");
+MODULE_PARM_DESC(kbm_wrap,
+		 "A Kbm whose 65536 sequence numbers are used up: allow (keep using it) or refuse (BA status 129 until replaced); kbm-exhausted is announced either way (default allow)");
 
 static int uint_range_set(const char *val, const struct kernel_param *kp,
 			  unsigned int min, unsigned int max)
@@ -108,7 +148,21 @@ module_param_cb(be_ratelimit_ms, &be_ratelimit_ops, &mip6sec_be_ratelimit_ms,
 MODULE_PARM_DESC(be_ratelimit_ms,
 		 "Minimum interval between Binding Errors to one destination in ms, 0..60000, 0 = no limit (default 1000)");
 
-void mip6sec_stats_read(struct mip6sec_net *mn, u64 *out)
+static int max_lifetime_set(const char *val, const struct kernel_param *kp)
+{
+	return uint_range_set(val, kp, 4, MIP6SEC_MAX_LIFETIME_LIMIT);
+}
+
+static const struct kernel_param_ops max_lifetime_ops = {
+	.set = max_lifetime_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_lifetime, &max_lifetime_ops, &mip6sec_max_lifetime, 0644);
+MODULE_PARM_DESC(max_lifetime,
+		 "Longest binding lifetime granted, in seconds, 4..262140 (default 420, RFC 6275 MAX_RR_BINDING_LIFETIME)");
+
+static void stats_sum(struct mip6sec_net *mn, u64 *out)
 {
 	int cpu, i;
 
@@ -127,8 +181,14 @@ void mip6sec_stats_read(struct mip6sec_net *mn, u64 *out)
 		for (i = 0; i < __MIP6SEC_STAT_MAX; i++)
 			out[i] += tmp[i];
 	}
+}
+
+void mip6sec_stats_read(struct mip6sec_net *mn, u64 *out)
+{
+	int i;
 
 	mutex_lock(&mn->stats_lock);
+	stats_sum(mn, out);
 	for (i = 0; i < __MIP6SEC_STAT_MAX; i++)
 		out[i] -= mn->stats_base[i];
 	mutex_unlock(&mn->stats_lock);
@@ -140,13 +200,8 @@ void mip6sec_stats_read(struct mip6sec_net *mn, u64 *out)
  */
 void mip6sec_stats_reset(struct mip6sec_net *mn)
 {
-	u64 now[__MIP6SEC_STAT_MAX];
-	int i;
-
-	mip6sec_stats_read(mn, now);
 	mutex_lock(&mn->stats_lock);
-	for (i = 0; i < __MIP6SEC_STAT_MAX; i++)
-		mn->stats_base[i] += now[i];
+	stats_sum(mn, mn->stats_base);
 	mutex_unlock(&mn->stats_lock);
 }
 
@@ -157,6 +212,7 @@ static int __net_init mip6sec_net_init(struct net *net)
 
 	mn->net = net;
 	mutex_init(&mn->stats_lock);
+	mip6sec_be_init(mn);
 	mn->stats = alloc_percpu(struct mip6sec_pcpu_stats);
 	if (!mn->stats)
 		return -ENOMEM;
@@ -169,13 +225,8 @@ static int __net_init mip6sec_net_init(struct net *net)
 	err = mip6sec_bcache_init(mn);
 	if (err)
 		goto err_kbm;
-	err = mip6sec_hooks_register(net);
-	if (err)
-		goto err_bcache;
 	return 0;
 
-err_bcache:
-	mip6sec_bcache_destroy(mn);
 err_kbm:
 	mip6sec_kbm_destroy(&mn->kbm);
 err_stats:
@@ -183,13 +234,11 @@ err_stats:
 	return err;
 }
 
+/* The hooks (hooks.c) are gone and no packet is in flight. */
 static void __net_exit mip6sec_net_exit(struct net *net)
 {
 	struct mip6sec_net *mn = mip6sec_pernet(net);
 
-	/* No packet sees this namespace's state once the hooks are gone. */
-	mip6sec_hooks_unregister(net);
-	/* Entries go to RCU callbacks that touch nothing else. */
 	mip6sec_bcache_destroy(mn);
 	mip6sec_kbm_destroy(&mn->kbm);
 	free_percpu(mn->stats);
@@ -202,39 +251,56 @@ static struct pernet_operations mip6sec_net_ops = {
 	.size = sizeof(struct mip6sec_net),
 };
 
+/*
+ * Order: the per-namespace state, then the netlink family, then the hooks
+ * (hooks.c registers its own pernet operations), so that neither packets
+ * nor requests ever see state that is not there; exit in reverse.
+ */
 static int __init mip6sec_init(void)
 {
 	int err;
 
-	err = mip6sec_hooks_init();
+	err = mip6sec_hmac_selftest();
 	if (err)
 		return err;
+	mip6sec_wq = alloc_workqueue("mip6sec", WQ_UNBOUND, 0);
+	if (!mip6sec_wq)
+		return -ENOMEM;
 	err = register_pernet_subsys(&mip6sec_net_ops);
 	if (err)
-		goto err_hooks;
+		goto err_wq;
 	err = mip6sec_genl_register();
 	if (err)
 		goto err_pernet;
-	pr_info("loaded (hao_policy=%s max_bindings=%u be_ratelimit_ms=%u)\n",
+	err = mip6sec_hooks_init();
+	if (err)
+		goto err_genl;
+	pr_info("loaded (hao_policy=%s max_bindings=%u max_lifetime=%u be_ratelimit_ms=%u)\n",
 		hao_policy_names[READ_ONCE(mip6sec_hao_policy)],
 		READ_ONCE(mip6sec_max_bindings),
+		READ_ONCE(mip6sec_max_lifetime),
 		READ_ONCE(mip6sec_be_ratelimit_ms));
 	return 0;
 
+err_genl:
+	mip6sec_genl_unregister();
 err_pernet:
 	unregister_pernet_subsys(&mip6sec_net_ops);
-err_hooks:
-	mip6sec_hooks_exit();
+	rcu_barrier();
+err_wq:
+	destroy_workqueue(mip6sec_wq);
 	return err;
 }
 
 static void __exit mip6sec_exit(void)
 {
-	/* No new requests, then no new packets, then no pending callbacks. */
+	/* No packets (and no reaper), then no requests, then no state. */
+	mip6sec_hooks_exit();
 	mip6sec_genl_unregister();
 	unregister_pernet_subsys(&mip6sec_net_ops);
+	/* Pending rcu_work items are queued once their grace period ends. */
 	rcu_barrier();
-	mip6sec_hooks_exit();
+	destroy_workqueue(mip6sec_wq);
 }
 
 module_init(mip6sec_init);

@@ -13,7 +13,9 @@
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/siphash.h>
 #include <linux/workqueue.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -28,9 +30,34 @@ enum mip6sec_hao_policy {
 	MIP6SEC_HAO_ENFORCE,
 };
 
+enum mip6sec_bu_nokey_policy {
+	MIP6SEC_BU_NOKEY_PASS,		/* leave it to a userspace daemon */
+	MIP6SEC_BU_NOKEY_DROP,
+};
+
+enum mip6sec_kbm_wrap_policy {
+	MIP6SEC_KBM_WRAP_ALLOW,		/* notify, keep using the key */
+	MIP6SEC_KBM_WRAP_REFUSE,	/* notify, refuse further BUs */
+};
+
 extern int mip6sec_hao_policy;
 extern unsigned int mip6sec_max_bindings;
 extern unsigned int mip6sec_be_ratelimit_ms;
+extern unsigned int mip6sec_max_lifetime;
+extern int mip6sec_bu_nokey;
+extern int mip6sec_kbm_wrap;
+
+/* Work items that must be done with before the module goes away. */
+extern struct workqueue_struct *mip6sec_wq;
+
+/* HMAC-SHA1-96 (hmac.c): a keyed transform per key. */
+#define MIP6SEC_AUTH_LEN	12
+
+struct mip6sec_hmac {
+	struct crypto_shash *tfm;
+};
+
+struct mh_seg;
 
 struct mip6sec_pcpu_stats {
 	u64_stats_t cnt[__MIP6SEC_STAT_MAX];
@@ -47,12 +74,19 @@ struct mip6sec_kbm {
 	struct list_head list;		/* table order, for dumps */
 	struct in6_addr hoa;		/* hash key */
 	struct in6_addr cn;		/* :: means any address of this node */
-	spinlock_t lock;		/* protects last_seq, seq_valid */
+	struct mip6sec_hmac hmac;	/* holds the key; no other copy */
+	u64 id;				/* unique per namespace, never reused */
+	/*
+	 * Serialises the Binding Updates verified with this key: the replay
+	 * state below and the binding cache change they make.
+	 */
+	spinlock_t lock;
 	u16 last_seq;
 	bool seq_valid;
+	bool exhausted;			/* see mip6sec_kbm_seq_check() */
+	u32 seq_advance;		/* numbers advanced since the first */
 	atomic64_t uses;
-	struct rcu_head rcu;
-	u8 key[MIP6SEC_KBM_LEN];
+	struct rcu_work free_work;
 };
 
 struct mip6sec_kbm_table {
@@ -60,6 +94,7 @@ struct mip6sec_kbm_table {
 	struct list_head list;
 	struct mutex lock;		/* serialises writers and dumps */
 	unsigned int genid;		/* bumped on change, for NLM_F_DUMP_INTR */
+	u64 next_id;
 };
 
 /*
@@ -74,8 +109,11 @@ struct mip6sec_binding {
 	struct in6_addr coa;
 	struct in6_addr cn;
 	unsigned long expires;		/* jiffies */
+	u64 key_id;			/* the key that authorised it */
+	struct mip6sec_binding *reap_next; /* private list, once unlinked */
 	u16 seq;
 	u8 auth;			/* enum mip6sec_auth */
+	bool dead;			/* unlinked; under mip6sec_bcache.lock */
 	struct rcu_head rcu;
 };
 
@@ -88,8 +126,13 @@ struct mip6sec_bcache {
 	struct delayed_work gc;
 };
 
+/* Binding Error rate limit: one timestamp per hash bucket of destinations. */
+#define MIP6SEC_BE_BUCKETS	256
+
 struct mip6sec_net {
 	struct net *net;
+	siphash_key_t be_key;
+	unsigned long be_last[MIP6SEC_BE_BUCKETS];
 	struct mip6sec_pcpu_stats __percpu *stats;
 	struct mutex stats_lock;	/* protects stats_base */
 	u64 stats_base[__MIP6SEC_STAT_MAX];
@@ -102,6 +145,22 @@ extern unsigned int mip6sec_net_id;
 static inline struct mip6sec_net *mip6sec_pernet(const struct net *net)
 {
 	return net_generic(net, mip6sec_net_id);
+}
+
+/*
+ * Unicast and of global scope (RFC 6275 9.3.1, 9.5.1): not multicast,
+ * link- or site-local, v4-mapped, nor in ::/96 (unspecified, loopback,
+ * deprecated v4-compatible).
+ */
+static inline bool mip6sec_addr_global(const struct in6_addr *a)
+{
+	int type = ipv6_addr_type(a);
+
+	if (!a->s6_addr32[0] && !a->s6_addr32[1] && !a->s6_addr32[2])
+		return false;
+	return (type & IPV6_ADDR_UNICAST) &&
+	       !(type & (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_SITELOCAL |
+			 IPV6_ADDR_MAPPED));
 }
 
 /* Counters: per-CPU, lock-free on the packet path. */
@@ -131,20 +190,104 @@ struct mip6sec_kbm *mip6sec_kbm_lookup_locked(struct mip6sec_kbm_table *t,
 struct mip6sec_kbm *mip6sec_kbm_lookup_rcu(struct mip6sec_net *mn,
 					   const struct in6_addr *hoa);
 
+enum mip6sec_seq_verdict {
+	MIP6SEC_SEQ_OK,
+	MIP6SEC_SEQ_OLD,		/* not newer than the last accepted */
+	MIP6SEC_SEQ_REFUSED,		/* key exhausted, operator refuses */
+};
+
+enum mip6sec_seq_verdict mip6sec_kbm_seq_check(struct mip6sec_kbm *kbm,
+					       u16 seq, u16 *last,
+					       bool *exhausted_now);
+void mip6sec_kbm_exhausted(struct mip6sec_net *mn, struct mip6sec_kbm *kbm);
+
 /* bcache.c */
 int mip6sec_bcache_init(struct mip6sec_net *mn);
+void mip6sec_bcache_stop(struct mip6sec_net *mn);
 void mip6sec_bcache_destroy(struct mip6sec_net *mn);
 struct mip6sec_binding *mip6sec_bcache_lookup_rcu(struct mip6sec_net *mn,
 						  const struct in6_addr *hoa);
+struct mip6sec_binding_req {
+	const struct in6_addr *hoa;
+	const struct in6_addr *coa;
+	const struct in6_addr *cn;
+	u64 key_id;
+	u32 lifetime;			/* seconds */
+	u16 seq;
+	u8 auth;			/* enum mip6sec_auth */
+};
+
+int mip6sec_bcache_update(struct mip6sec_net *mn,
+			  const struct mip6sec_binding_req *req);
 int mip6sec_bcache_del(struct mip6sec_net *mn, const struct in6_addr *hoa,
 		       enum mip6sec_del_reason reason);
+void mip6sec_bcache_key_removed(struct mip6sec_net *mn,
+				const struct in6_addr *hoa, u64 key_id);
 void mip6sec_bcache_flush(struct mip6sec_net *mn,
 			  enum mip6sec_del_reason reason);
 u32 mip6sec_binding_lifetime(const struct mip6sec_binding *b);
 
+/* hmac.c */
+int mip6sec_hmac_init(struct mip6sec_hmac *h, const u8 *key, unsigned int len);
+void mip6sec_hmac_destroy(struct mip6sec_hmac *h);
+int mip6sec_hmac_sha1_96(const struct mip6sec_hmac *h,
+			 const struct mh_seg *seg, int n,
+			 u8 out[MIP6SEC_AUTH_LEN]);
+bool mip6sec_auth_equal(const u8 *a, const u8 *b);
+int mip6sec_hmac_selftest(void);
+
+/* reply.c: Binding Acknowledgements and Binding Errors */
+struct mip6sec_ba {
+	const struct in6_addr *src;	/* this node: the BU's destination */
+	const struct in6_addr *dst;	/* the BU's source */
+	const struct in6_addr *hoa;	/* type 2 RH when != dst */
+	const struct in6_addr *auth_coa; /* care-of address for the BAD */
+	const struct mip6sec_hmac *key;	/* NULL: no BAD option */
+	u8 status;
+	u16 seq;
+	u16 lifetime;			/* units of 4 s */
+};
+
+void mip6sec_be_init(struct mip6sec_net *mn);
+void mip6sec_send_ba(struct mip6sec_net *mn, const struct mip6sec_ba *ba);
+void mip6sec_send_be(struct mip6sec_net *mn, const struct in6_addr *src,
+		     const struct in6_addr *dst, u8 status,
+		     const struct in6_addr *hoa);
+
+/* What the receive hook found in the extension headers of a packet. */
+struct mip6sec_pkt {
+	struct in6_addr hoa;		/* Home Address option contents */
+	struct in6_addr rh2;		/* type 2 Routing Header address */
+	/* offsets from skb->data, the IPv6 header at NF_INET_LOCAL_IN */
+	unsigned int hao_off;		/* the option's type octet */
+	unsigned int mh_off;		/* 0: no Mobility Header */
+	bool has_hao;
+	bool has_rh2;
+	bool ipsec;			/* ESP or AH follows */
+};
+
+/* The final destination: the home address of a type 2 Routing Header. */
+static inline const struct in6_addr *
+mip6sec_pkt_daddr(const struct sk_buff *skb, const struct mip6sec_pkt *p)
+{
+	return p->has_rh2 ? &p->rh2 : &ipv6_hdr(skb)->daddr;
+}
+
+/* What to do with a packet after the module looked at it. */
+enum mip6sec_verdict {
+	MIP6SEC_PASS,			/* on to the stack, untouched */
+	MIP6SEC_DROP,
+	MIP6SEC_CONSUMED,		/* handled here (a BU we answered) */
+};
+
+/* bu.c */
+struct mh_msg;
+enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
+				    const struct sk_buff *skb,
+				    const struct mip6sec_pkt *p,
+				    const struct mh_msg *m, const u8 *mh);
+
 /* hooks.c */
-int mip6sec_hooks_register(struct net *net);
-void mip6sec_hooks_unregister(struct net *net);
 int mip6sec_hooks_init(void);
 void mip6sec_hooks_exit(void);
 

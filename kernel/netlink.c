@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/in6.h>
+#include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 
@@ -77,43 +78,63 @@ static const struct nla_policy mip6sec_noarg_policy[MIP6SEC_A_MAX + 1] = {
 	OUTPUT_ONLY,
 };
 
+/* Exact message sizes (genetlink header and padding excluded). */
+static size_t kbm_msg_size(void)
+{
+	return nla_total_size(sizeof(struct in6_addr)) * 2 +	/* hoa, cn */
+	       nla_total_size(sizeof(u32)) +			/* last-seq */
+	       nla_total_size_64bit(sizeof(u64));		/* uses */
+}
+
+static size_t binding_msg_size(void)
+{
+	return nla_total_size(sizeof(struct in6_addr)) * 3 +	/* hoa, coa, cn */
+	       nla_total_size(sizeof(u32)) * 4;	/* seq, lifetime, auth, reason */
+}
+
 static struct mip6sec_net *info_pernet(struct genl_info *info)
 {
 	return mip6sec_pernet(genl_info_net(info));
 }
 
-/* Unicast, not loopback, not v4-mapped. */
-static bool get_unicast_addr(const struct nlattr *nla, struct in6_addr *addr)
+static int kbm_add(struct genl_info *info, const u8 *key)
 {
-	int type;
+	struct in6_addr hoa, cn = in6addr_any;
 
-	nla_memcpy(addr, nla, sizeof(*addr));
-	type = ipv6_addr_type(addr);
-	return (type & IPV6_ADDR_UNICAST) &&
-	       !(type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_MAPPED));
+	nla_memcpy(&hoa, info->attrs[MIP6SEC_A_HOA], sizeof(hoa));
+	if (!mip6sec_addr_global(&hoa)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MIP6SEC_A_HOA],
+				    "home address must be unicast and global");
+		return -EINVAL;
+	}
+	/* Absent or :: means any address of this node. */
+	if (info->attrs[MIP6SEC_A_CN]) {
+		nla_memcpy(&cn, info->attrs[MIP6SEC_A_CN], sizeof(cn));
+		if (!ipv6_addr_any(&cn) && !mip6sec_addr_global(&cn)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[MIP6SEC_A_CN],
+					    "correspondent address must be unicast and global, or ::");
+			return -EINVAL;
+		}
+	}
+	return mip6sec_kbm_add(info_pernet(info), &hoa, &cn, key,
+			       info->extack);
 }
 
 static int mip6sec_nl_kbm_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct in6_addr hoa, cn = in6addr_any;
+	struct nlattr *key = info->attrs[MIP6SEC_A_KEY];
+	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_HOA) ||
 	    GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_KEY))
-		return -EINVAL;
-	if (!get_unicast_addr(info->attrs[MIP6SEC_A_HOA], &hoa)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MIP6SEC_A_HOA],
-				    "home address must be a unicast address");
-		return -EINVAL;
-	}
-	if (info->attrs[MIP6SEC_A_CN] &&
-	    !get_unicast_addr(info->attrs[MIP6SEC_A_CN], &cn)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MIP6SEC_A_CN],
-				    "correspondent address must be a unicast address");
-		return -EINVAL;
-	}
-	return mip6sec_kbm_add(info_pernet(info), &hoa, &cn,
-			       nla_data(info->attrs[MIP6SEC_A_KEY]),
-			       info->extack);
+		err = -EINVAL;
+	else
+		err = kbm_add(info, nla_data(key));
+	/* Do not leave the key in the request's memory. */
+	if (key)
+		memzero_explicit(nla_data(key), nla_len(key));
+	return err;
 }
 
 static int mip6sec_nl_kbm_del(struct sk_buff *skb, struct genl_info *info)
@@ -168,7 +189,7 @@ static int mip6sec_nl_kbm_get(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	nla_memcpy(&hoa, info->attrs[MIP6SEC_A_HOA], sizeof(hoa));
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(kbm_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &mip6sec_genl_family, 0,
@@ -259,7 +280,7 @@ static int mip6sec_nl_binding_get(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	nla_memcpy(&hoa, info->attrs[MIP6SEC_A_HOA], sizeof(hoa));
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(binding_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &mip6sec_genl_family, 0,
@@ -470,15 +491,15 @@ static void notify(struct mip6sec_net *mn, struct sk_buff *msg, void *hdr,
 				MIP6SEC_MCGRP_EVENTS_ID, gfp);
 }
 
-static struct sk_buff *notify_new(struct mip6sec_net *mn, u8 cmd, void **hdr,
-				  gfp_t gfp)
+static struct sk_buff *notify_new(struct mip6sec_net *mn, u8 cmd,
+				  size_t size, void **hdr, gfp_t gfp)
 {
 	struct sk_buff *msg;
 
 	if (!genl_has_listeners(&mip6sec_genl_family, mn->net,
 				MIP6SEC_MCGRP_EVENTS_ID))
 		return NULL;
-	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	msg = genlmsg_new(size, gfp);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put(msg, 0, 0, &mip6sec_genl_family, 0, cmd);
@@ -495,7 +516,7 @@ void mip6sec_notify_kbm(struct mip6sec_net *mn, u8 cmd,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = notify_new(mn, cmd, &hdr, gfp);
+	msg = notify_new(mn, cmd, kbm_msg_size(), &hdr, gfp);
 	if (!msg)
 		return;
 	if (kbm_fill(msg, kbm)) {
@@ -512,7 +533,7 @@ void mip6sec_notify_binding(struct mip6sec_net *mn, u8 cmd,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = notify_new(mn, cmd, &hdr, gfp);
+	msg = notify_new(mn, cmd, binding_msg_size(), &hdr, gfp);
 	if (!msg)
 		return;
 	if (binding_fill(msg, b) ||

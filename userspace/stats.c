@@ -33,6 +33,9 @@ static const char *const stat_names[MIP6SEC_STAT_MAX + 1] = {
 	[MIP6SEC_STAT_BE_SENT]		= "be_sent",
 	[MIP6SEC_STAT_BE_RATELIMITED]	= "be_ratelimited",
 	[MIP6SEC_STAT_BAD_EXTHDR]	= "bad_exthdr",
+	[MIP6SEC_STAT_HAO_AUDITED]	= "hao_audited",
+	[MIP6SEC_STAT_BU_NOKEY_DROPPED]	= "bu_nokey_dropped",
+	[MIP6SEC_STAT_BC_FULL]		= "bc_full",
 };
 
 static const char *stat_name(int type, char *buf, size_t size)

@@ -89,6 +89,9 @@ enum mip6sec_stat_attrs {
 	MIP6SEC_STAT_BE_SENT,
 	MIP6SEC_STAT_BE_RATELIMITED,
 	MIP6SEC_STAT_BAD_EXTHDR,	/* extension header chain unparsable */
+	MIP6SEC_STAT_HAO_AUDITED,	/* accepted only as hao_policy=audit */
+	MIP6SEC_STAT_BU_NOKEY_DROPPED,	/* no key and bu_nokey=drop */
+	MIP6SEC_STAT_BC_FULL,		/* refused: max_bindings reached */
 
 	/* private: */
 	__MIP6SEC_STAT_MAX,

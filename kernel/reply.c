@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mip6sec: Binding Acknowledgements and Binding Errors sent by the module.
+ *
+ * Messages are built in a small buffer, parsed back with the receive-side
+ * parser (so the authenticator input is assembled by the same code for
+ * both directions), authenticated, checksummed, then sent with
+ * ip6_local_out(). Binding Errors are rate-limited per destination with a
+ * fixed array of timestamps indexed by a keyed hash: no allocation, no
+ * lock, bounded memory whatever the number of sources.
+ *
+ * Replies are sent from the receive softirq: the stack below
+ * ip6_local_out() runs nested in it, as for ICMPv6 errors.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ipv6.h>
+#include <linux/jiffies.h>
+#include <linux/siphash.h>
+#include <linux/skbuff.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+
+#include "mip6sec.h"
+#include "mh.h"
+
+/* BA: 12 octets, PadN to 8n+2, Binding Authorization Data (RFC 6275 6.2.7) */
+#define BA_LEN_AUTH	32
+#define BA_LEN_NOAUTH	16
+#define BE_LEN		24
+#define RH2_LEN		24
+
+static void mh_header(u8 *mh, unsigned int len, u8 type)
+{
+	memset(mh, 0, len);
+	mh[0] = MH_PAYLOAD_NONE;
+	mh[1] = len / 8 - 1;
+	mh[2] = type;
+}
+
+static void mh_set_csum(u8 *mh, unsigned int len, const struct in6_addr *src,
+			const struct in6_addr *dst)
+{
+	u16 csum;
+
+	mh[MH_CSUM_OFF] = 0;
+	mh[MH_CSUM_OFF + 1] = 0;
+	csum = mh_csum(src->s6_addr, dst->s6_addr, mh, len);
+	mh[MH_CSUM_OFF] = csum >> 8;
+	mh[MH_CSUM_OFF + 1] = csum & 0xff;
+}
+
+/*
+ * Send @mh from @src to @dst, with a type 2 Routing Header carrying @hoa
+ * when it is not NULL.
+ */
+static int mh_xmit(struct net *net, const struct in6_addr *src,
+		   const struct in6_addr *dst, const struct in6_addr *hoa,
+		   const u8 *mh, unsigned int len)
+{
+	unsigned int rhlen = hoa ? RH2_LEN : 0;
+	struct flowi6 fl6 = {
+		.flowi6_proto = IPPROTO_MH,
+		.daddr = *dst,
+		.saddr = *src,
+	};
+	struct dst_entry *dst_e;
+	struct ipv6hdr *ip6h;
+	struct sk_buff *skb;
+	int hlen, err;
+
+	/* Through xfrm: the operator's IPsec policies apply to replies. */
+	dst_e = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
+	if (IS_ERR(dst_e))
+		return PTR_ERR(dst_e);
+
+	hlen = LL_RESERVED_SPACE(dst_e->dev);
+	skb = alloc_skb(hlen + sizeof(*ip6h) + rhlen + len +
+			dst_e->dev->needed_tailroom, GFP_ATOMIC);
+	if (!skb) {
+		dst_release(dst_e);
+		return -ENOMEM;
+	}
+	skb_reserve(skb, hlen);
+	skb_dst_set(skb, dst_e);
+	skb->protocol = htons(ETH_P_IPV6);
+
+	skb_reset_network_header(skb);
+	ip6h = skb_put(skb, sizeof(*ip6h));
+	ip6_flow_hdr(ip6h, 0, 0);
+	ip6h->payload_len = htons(rhlen + len);
+	ip6h->nexthdr = hoa ? NEXTHDR_ROUTING : IPPROTO_MH;
+	ip6h->hop_limit = ip6_dst_hoplimit(dst_e);
+	ip6h->saddr = *src;
+	ip6h->daddr = *dst;
+
+	if (hoa) {
+		struct rt2_hdr *rt2 = skb_put_zero(skb, sizeof(*rt2));
+
+		rt2->rt_hdr.nexthdr = IPPROTO_MH;
+		rt2->rt_hdr.hdrlen = (sizeof(*rt2) >> 3) - 1;
+		rt2->rt_hdr.type = IPV6_SRCRT_TYPE_2;
+		rt2->rt_hdr.segments_left = 1;
+		rt2->addr = *hoa;
+	}
+	skb_put_data(skb, mh, len);
+
+	err = ip6_local_out(net, NULL, skb);
+	return net_xmit_eval(err);
+}
+
+void mip6sec_send_ba(struct mip6sec_net *mn, const struct mip6sec_ba *ba)
+{
+	unsigned int len = ba->key ? BA_LEN_AUTH : BA_LEN_NOAUTH;
+	const struct in6_addr *rh2 = NULL;
+	struct mh_seg seg[MH_AUTH_SEGS];
+	u8 mh[BA_LEN_AUTH];
+	struct mh_msg m;
+	int n;
+
+	mh_header(mh, len, MH_BA);
+	mh[6] = ba->status;
+	mh[7] = 0;		/* K = 0: a correspondent node (RFC 6275 6.1.8) */
+	mh[8] = ba->seq >> 8;
+	mh[9] = ba->seq & 0xff;
+	mh[10] = ba->lifetime >> 8;
+	mh[11] = ba->lifetime & 0xff;
+	if (ba->key) {
+		mh[12] = MH_OPT_PADN;	/* BAD at 8n+2 */
+		mh[13] = 4;
+		mh[18] = MH_OPT_BAD;
+		mh[19] = MIP6SEC_AUTH_LEN;
+	} else {
+		mh[12] = MH_OPT_PADN;
+		mh[13] = 2;
+	}
+
+	if (ba->hoa && !ipv6_addr_equal(ba->hoa, ba->dst))
+		rh2 = ba->hoa;
+
+	if (ba->key) {
+		if (mh_parse(mh, len, &m) != MH_OK)
+			return;
+		n = mh_bad_input(&m, mh, ba->auth_coa->s6_addr,
+				 ba->src->s6_addr, seg);
+		if (n < 0 || mip6sec_hmac_sha1_96(ba->key, seg, n,
+						  mh + MH_BAD_DATA_OFF(m.bad)))
+			return;
+	}
+	/* The final destination stands in the pseudo-header (RFC 8200 8.1). */
+	mh_set_csum(mh, len, ba->src, rh2 ? rh2 : ba->dst);
+
+	if (!mh_xmit(mn->net, ba->src, ba->dst, rh2, mh, len))
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_BA_SENT);
+}
+
+/* One Binding Error per be_ratelimit_ms and hash bucket of destinations. */
+static bool be_allow(struct mip6sec_net *mn, const struct in6_addr *dst)
+{
+	unsigned int ms = READ_ONCE(mip6sec_be_ratelimit_ms);
+	unsigned long now = jiffies, last, *slot;
+
+	if (!ms)
+		return true;
+	slot = &mn->be_last[siphash(dst, sizeof(*dst), &mn->be_key) %
+			    MIP6SEC_BE_BUCKETS];
+	last = READ_ONCE(*slot);
+	if (time_before(now, last + msecs_to_jiffies(ms)))
+		return false;
+	return cmpxchg(slot, last, now) == last;
+}
+
+void mip6sec_be_init(struct mip6sec_net *mn)
+{
+	unsigned long past = jiffies - msecs_to_jiffies(60000) - 1;
+	int i;
+
+	get_random_bytes(&mn->be_key, sizeof(mn->be_key));
+	for (i = 0; i < MIP6SEC_BE_BUCKETS; i++)
+		mn->be_last[i] = past;
+}
+
+/*
+ * RFC 6275 9.3.3: to the source of the offending packet, never to a
+ * multicast or unspecified address; Home Address = the HAO contents.
+ */
+void mip6sec_send_be(struct mip6sec_net *mn, const struct in6_addr *src,
+		     const struct in6_addr *dst, u8 status,
+		     const struct in6_addr *hoa)
+{
+	u8 mh[BE_LEN];
+
+	if (!(ipv6_addr_type(dst) & IPV6_ADDR_UNICAST))
+		return;
+	if (!be_allow(mn, dst)) {
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_BE_RATELIMITED);
+		return;
+	}
+
+	mh_header(mh, BE_LEN, MH_BE);
+	mh[6] = status;
+	memcpy(mh + 8, hoa, sizeof(*hoa));
+	mh_set_csum(mh, BE_LEN, src, dst);
+
+	if (!mh_xmit(mn->net, src, dst, NULL, mh, BE_LEN))
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_BE_SENT);
+}
