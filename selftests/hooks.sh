@@ -30,7 +30,7 @@ TMP=$(mktemp -d)
 trap 'netns_cleanup; rm -rf "$TMP"' EXIT
 HOA=2001:db8:2::10
 
-ktap_plan 32
+ktap_plan 34
 
 # ---------------------------------------------------------------- helpers
 declare -A S0 S1
@@ -81,6 +81,24 @@ RECV=$TMP/recv.out
 received() { # received TYPE MARKER
 	grep -qE "\"type\": $1, \"marker\": $2," "$RECV"
 }
+
+# ICMPv6 Parameter Problems reaching mn: "pp CODE POINTER" per message.
+ICMP=$TMP/icmp.out
+ip netns exec "$NS_MN" "$PYTHON" -c '
+import socket, struct, sys, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+s.settimeout(0.5)
+print("ready", flush=True)
+end = time.time() + float(sys.argv[1])
+while time.time() < end:
+    try:
+        d = s.recv(2048)
+    except socket.timeout:
+        continue
+    if len(d) >= 8 and d[0] == 4:
+        print("pp %d %d" % (d[1], struct.unpack("!I", d[4:8])[0]), flush=True)
+' 600 >"$ICMP" 2>&1 &
+bg_track $!
 
 # Raw MH socket in cn, and the packet sender as a coprocess in mn (scapy is
 # slow to import under emulation, so one process sends everything).
@@ -137,8 +155,14 @@ malformed() {
 	check_delta "$what: $counter +1" "$counter" 1
 	check_delta "$what: mh_malformed +1" mh_malformed 1
 }
+wait_file_match 30 "$ICMP" '^ready'
 malformed bad-proto 1 $((0x2001)) mh_bad_proto "Payload Proto 6"
+# RFC 6275 9.2: Parameter Problem (code 0) pointing at the field; the MH
+# follows the 40-octet IPv6 header.
+if wait_file_match 5 "$ICMP" '^pp 0 40$'; then ok "Payload Proto 6: ICMPv6 Parameter Problem, pointer 40"; else not_ok "Payload Proto 6: ICMPv6 Parameter Problem, pointer 40" "$(cat "$ICMP")"; fi
+sleep 1.1	# the kernel rate-limits ICMPv6 errors per destination
 malformed bad-len 5 $((0x2002)) mh_bad_len "BU with Header Len 0"
+if wait_file_match 5 "$ICMP" '^pp 0 41$'; then ok "Header Len 0: ICMPv6 Parameter Problem, pointer 41"; else not_ok "Header Len 0: ICMPv6 Parameter Problem, pointer 41" "$(cat "$ICMP")"; fi
 malformed truncated 1 $((0x2003)) mh_truncated "HoTI claiming 32 octets in 16"
 malformed bad-opt 5 $((0x2004)) mh_bad_opt "BU option overrunning the message"
 malformed bad-csum 1 $((0x2005)) mh_bad_csum "HoTI with a bad checksum"
