@@ -5,6 +5,7 @@
 #   make                 module (./mip6sec.ko) and CLI (userspace/mip6sec)
 #   make check           everything the CI runs (see scripts/check.sh)
 #   make demo            boot a VM and show the module at work
+#   make bench           measure the packet path in a VM (ratios)
 #   make install         install the module (modules_install) and the CLI
 #   make dkms-install    register the source with DKMS (AUTOINSTALL)
 #
@@ -22,7 +23,7 @@ CHECKPATCH := $(CHECKPATCH_DIR)/scripts/checkpatch.pl
 LINUX_SOURCE_TARBALL ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.*.tar.xz)))
 KERNEL_SOURCES := $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/mip6sec.h
 
-.PHONY: all module cli check demo fuzz unit spec sparse checkpatch install \
+.PHONY: all module cli check demo bench fuzz unit spec sparse checkpatch install \
 	dkms-install dkms-uninstall clean kdir help
 
 all: module cli
@@ -86,6 +87,10 @@ check:
 demo:
 	bash scripts/demo.sh
 
+# Figures, not pass/fail: see "Performance" in Documentation/mip6sec.rst.
+bench:
+	bash bench/run.sh
+
 install: module cli
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(KVER)
@@ -113,4 +118,4 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
