@@ -8,8 +8,9 @@
  * per namespace reaps expired entries, so there is no timer per entry; it
  * walks the list under RCU and takes the lock only to unlink an entry.
  * Writers hold a BH spinlock because Binding Updates are processed in
- * softirq context. An entry is never changed in place: a refresh replaces
- * it, keeping its place in the list so that dumps in progress stay valid.
+ * softirq context. A refresh that keeps the addresses moves only the
+ * expiry and sequence number; any other change replaces the entry at the
+ * same place in the list, so that dumps in progress stay valid.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -159,8 +160,19 @@ struct mip6sec_binding *mip6sec_bcache_lookup_rcu(struct mip6sec_net *mn,
 	return b;
 }
 
+static bool binding_same(const struct mip6sec_binding *b,
+			 const struct mip6sec_binding_req *req)
+{
+	return ipv6_addr_equal(&b->coa, req->coa) &&
+	       ipv6_addr_equal(&b->cn, req->cn) &&
+	       b->key_id == req->key_id && b->auth == req->auth;
+}
+
 /*
- * Create or refresh the entry of req->hoa. Returns 0, -ENOSPC when
+ * Create or refresh the entry of req->hoa. A refresh that keeps the
+ * addresses only moves the expiry and the sequence number (readers load
+ * each with READ_ONCE()); any other change replaces the entry, so that a
+ * reader never sees a half-written address. Returns 0, -ENOSPC when
  * max_bindings entries exist (expired ones count until the reaper, which
  * is then kicked, has removed them), or -ENOMEM. Any context; allocates
  * only on this signalling path.
@@ -168,54 +180,67 @@ struct mip6sec_binding *mip6sec_bcache_lookup_rcu(struct mip6sec_net *mn,
 int mip6sec_bcache_update(struct mip6sec_net *mn,
 			  const struct mip6sec_binding_req *req)
 {
+	unsigned long expires = jiffies +
+				msecs_to_jiffies(req->lifetime * MSEC_PER_SEC);
 	struct mip6sec_bcache *bc = &mn->bcache;
 	struct mip6sec_binding *b, *old;
 	int err = 0;
 	u8 cmd;
 
+	spin_lock_bh(&bc->lock);
+	old = rhashtable_lookup_fast(&bc->ht, req->hoa, bcache_params);
+	cmd = !old || binding_expired(old) ? MIP6SEC_CMD_BINDING_NEW_NTF :
+					     MIP6SEC_CMD_BINDING_UPDATE_NTF;
+	if (old && binding_same(old, req)) {
+		WRITE_ONCE(old->expires, expires);
+		WRITE_ONCE(old->seq, req->seq);
+		b = old;
+		goto notify;
+	}
+	if (!old && bc->count >= READ_ONCE(mip6sec_max_bindings)) {
+		mod_delayed_work(mip6sec_wq, &bc->gc, 0);
+		err = -ENOSPC;
+		goto unlock;
+	}
+
 	b = kzalloc(sizeof(*b), GFP_ATOMIC);
-	if (!b)
-		return -ENOMEM;
+	if (!b) {
+		err = -ENOMEM;
+		goto unlock;
+	}
 	b->hoa = *req->hoa;
 	b->coa = *req->coa;
 	b->cn = *req->cn;
 	b->key_id = req->key_id;
 	b->seq = req->seq;
 	b->auth = req->auth;
-	b->expires = jiffies + msecs_to_jiffies(req->lifetime * MSEC_PER_SEC);
+	b->expires = expires;
 
-	spin_lock_bh(&bc->lock);
-	old = rhashtable_lookup_fast(&bc->ht, req->hoa, bcache_params);
 	if (old) {
 		err = rhashtable_replace_fast(&bc->ht, &old->node, &b->node,
 					      bcache_params);
 		if (err)
-			goto unlock;
+			goto free;
 		list_replace_rcu(&old->list, &b->list);
 		old->dead = true;
-		cmd = binding_expired(old) ? MIP6SEC_CMD_BINDING_NEW_NTF :
-					     MIP6SEC_CMD_BINDING_UPDATE_NTF;
 		kfree_rcu(old, rcu);
 	} else {
-		if (bc->count >= READ_ONCE(mip6sec_max_bindings)) {
-			mod_delayed_work(mip6sec_wq, &bc->gc, 0);
-			err = -ENOSPC;
-			goto unlock;
-		}
 		err = rhashtable_insert_fast(&bc->ht, &b->node, bcache_params);
 		if (err)
-			goto unlock;
+			goto free;
 		list_add_tail_rcu(&b->list, &bc->list);
 		bc->count++;
 		WRITE_ONCE(bc->genid, bc->genid + 1);
-		cmd = MIP6SEC_CMD_BINDING_NEW_NTF;
 	}
+notify:
 	mip6sec_notify_binding(mn, cmd, b, 0, GFP_ATOMIC);
 	queue_delayed_work(mip6sec_wq, &bc->gc, MIP6SEC_GC_INTERVAL);
 unlock:
 	spin_unlock_bh(&bc->lock);
-	if (err)
-		kfree(b);
+	return err;
+free:
+	spin_unlock_bh(&bc->lock);
+	kfree(b);
 	return err;
 }
 
