@@ -8,7 +8,7 @@
 #
 # KVER       a kernel with /boot/vmlinuz-KVER and /lib/modules/KVER on this host
 # MODULE_KO  path of mip6sec.ko built for KVER, or "none" (no module)
-# TEST       names of selftests/NAME.sh (default: netlink hooks unload), or
+# TEST       names of selftests/NAME.sh (default: the list in DEFAULT_TESTS), or
 #            "true" (boot, chroot, report one passing test: a harness check)
 #
 # Prints the TAP stream of the guest (TAP version 13, flat: one "ok"/"not ok"
@@ -33,7 +33,9 @@ K=$1
 KO=$2
 shift 2
 TESTS=("$@")
-[ ${#TESTS[@]} -gt 0 ] || TESTS=(netlink hooks unload)
+# What make check runs; demo.sh and bench_cn.sh are run by make demo/bench.
+DEFAULT_TESTS=(netlink hooks unload cn_kbm cn_scale)
+[ ${#TESTS[@]} -gt 0 ] || TESTS=("${DEFAULT_TESTS[@]}")
 
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 VM_SMP=${VM_SMP:-1}
