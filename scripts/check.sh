@@ -14,7 +14,7 @@
 # anything failed.
 #
 # Environment: CHECK_SKIP="fuzz sparse ..." leaves stages out (ids: deps cli
-# unit fuzz spec sparse checkpatch dkms module vm); KERNELS="k1 k2" overrides
+# clitest unit fuzz spec sparse checkpatch dkms module vm); KERNELS="k1 k2" overrides
 # scripts/kernels.sh; FUZZ_SECONDS (default 30); CHECK_VM_TESTS (default: all);
 # CHECK_PARALLEL_VMS=0|1 (default 1 with two or more CPUs).
 set -uo pipefail
@@ -116,6 +116,7 @@ else
 fi
 
 stage cli "build the CLI (make -C userspace)" $MAKE -C userspace
+stage clitest "CLI host tests (make -C userspace check)" $MAKE -C userspace check
 stage unit "host unit tests (make -C selftests/unit run)" $MAKE -C selftests/unit run
 stage fuzz "fuzz run, ${FUZZ_SECONDS}s (make -C selftests/fuzz run)" \
 	$MAKE -C selftests/fuzz run FUZZ_SECONDS="$FUZZ_SECONDS"
