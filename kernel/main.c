@@ -54,8 +54,8 @@ static int enum_param_set(const char *val, const struct kernel_param *kp)
 			return 0;
 		}
 	}
-	pr_err("%s: invalid value '%s' (use %s)\n", kp->name, val,
-	       ep->names[ep->n]);
+	pr_err("%s: invalid value '%.*s' (use %s)\n", kp->name,
+	       (int)strcspn(val, "\n"), val, ep->names[ep->n]);
 	return -EINVAL;
 }
 
@@ -111,8 +111,8 @@ static int uint_range_set(const char *val, const struct kernel_param *kp,
 
 	err = kstrtouint(val, 0, &v);
 	if (err || v < min || v > max) {
-		pr_err("%s: invalid value '%s' (use %u..%u)\n",
-		       kp->name, val, min, max);
+		pr_err("%s: invalid value '%.*s' (use %u..%u)\n", kp->name,
+		       (int)strcspn(val, "\n"), val, min, max);
 		return -EINVAL;
 	}
 	WRITE_ONCE(*(unsigned int *)kp->arg, v);
