@@ -20,6 +20,7 @@ static const struct mip6sec_object objects[] = {
 	{ "binding",	do_binding,	binding_help },
 	{ "stats",	do_stats,	stats_help },
 	{ "monitor",	do_monitor,	monitor_help },
+	{ "derive",	do_derive,	derive_help },
 	{ "help",	do_help,	NULL },
 };
 

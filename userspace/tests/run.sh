@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Host tests of the mip6sec CLI that need no kernel module, as TAP.
-# usage: tests/run.sh [MIP6SEC [UNIT]]     (VALGRIND=1 runs under valgrind)
+# usage: tests/run.sh [MIP6SEC [UNIT [KDF_UNIT]]]  (VALGRIND=1: under valgrind)
 #
 # With the module absent, commands that get past argument parsing must
 # fail with exit status 2 and the "module not loaded" message; if the
@@ -10,6 +10,8 @@
 
 BIN=${1:-./mip6sec}
 UNIT=${2:-./unit}
+KDF_UNIT=${3:-./kdf_unit}
+HERE=$(dirname "$0")
 KEY=00112233445566778899aabbccddeeff00112233
 NOMOD="mip6sec: module not loaded (generic netlink family 'mip6sec' not found)"
 
@@ -67,17 +69,22 @@ tc() {
 
 echo "TAP version 13"
 
-# --- unit tests of decoding/printing (numbered here) ---
-"${WRAP[@]}" "$UNIT" >"$tmp/unit" 2>"$tmp/unit.err"
-urc=$?
-while read -r line; do
-	case "$line" in
-	"ok - "*) result 0 "unit: ${line#ok - }" ;;
-	"not ok - "*) result 1 "unit: ${line#not ok - }" ;;
-	"#"*) echo "$line" ;;
-	esac
-done <"$tmp/unit"
-[ "$urc" = 0 ] || result 1 "unit: exit status $urc" "$(grep -v '^Error: ' "$tmp/unit.err" | head -20)"
+# --- unit tests of decoding/printing and of the KDF (numbered here) ---
+unit() { # unit PREFIX BINARY
+	local urc line
+	"${WRAP[@]}" "$2" >"$tmp/unit" 2>"$tmp/unit.err"
+	urc=$?
+	while read -r line; do
+		case "$line" in
+		"ok - "*) result 0 "$1: ${line#ok - }" ;;
+		"not ok - "*) result 1 "$1: ${line#not ok - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <"$tmp/unit"
+	[ "$urc" = 0 ] || result 1 "$1: exit status $urc" "$(grep -v '^Error: ' "$tmp/unit.err" | head -20)"
+}
+unit unit "$UNIT"
+unit kdf "$KDF_UNIT"
 
 # --- version and help ---
 tc "-V"                      0 "mip6sec " ''   -V
@@ -88,9 +95,11 @@ tc "kbm help"                0 "mip6sec kbm add HOA" '' kbm help
 tc "binding help"            0 "mip6sec binding flush" '' binding help
 tc "stats help"              0 "mip6sec stats reset" '' stats help
 tc "monitor help"            0 "mip6sec monitor" '' monitor help
+tc "derive help"             0 "mip6sec derive fbu msk KEY par ADDR" '' derive help
+tc "help lists derive"       0 "mip6sec derive usrk emsk KEY" '' help
 tc "no arguments"            1 '' "Usage: mip6sec" 
 tc "unknown object"          1 '' 'Error: unknown object "frob"' frob
-tc "unknown object usage"    1 '' "OBJECT := { kbm | binding | stats | monitor }" frob
+tc "unknown object usage"    1 '' "OBJECT := { kbm | binding | stats | monitor | derive }" frob
 tc "unknown command"         1 '' 'Error: unknown command "frob" for kbm' kbm frob
 tc "unknown option"          1 '' 'Error: unknown option "-x"' -x kbm show
 tc "help takes no args"      1 '' "Error:" help me
@@ -133,6 +142,90 @@ tc "binding flush arg"    1 '' "takes no arguments" binding flush all
 tc "stats bad command"    1 '' 'unknown command "frob" for stats' stats frob
 tc "stats reset arg"      1 '' "takes no arguments" stats reset now
 tc "monitor arg"          1 '' "monitor takes no arguments" monitor all
+
+# --- derive: vectors computed at test time in Python (hmac/hashlib) ---
+if command -v python3 >/dev/null; then
+	python3 "$HERE/derive_vectors.py" "$tmp" >"$tmp/vectors" 2>"$tmp/vectors.err"
+	result $? "derive: Python vectors generated" "$(head -5 "$tmp/vectors.err")"
+	while IFS='|' read -r name in want args; do
+		# shellcheck disable=SC2086 # ARGS are space-separated on purpose
+		STDIN=$in tc "derive: $name" 0 "=$want" '' $args
+	done <"$tmp/vectors"
+else
+	skip "derive: Python vectors" "no python3"
+fi
+
+# --- derive argument errors: exit 1, a message, nothing on stdout ---
+EMSK=$(printf '%064d' 0)$(printf '%064d' 1)
+USRK=00112233445566778899aabbccddeeff
+SID=0d0102
+HA=2001:db8::1
+dtc() { # dtc NAME STDERR ARGS...: a derive usage error
+	local name=$1 err=$2
+	shift 2
+	tc "derive error: $name" 1 '' "$err" derive "$@"
+}
+dtc "no use"             "derive needs a key use" 
+dtc "unknown use"        'unknown key use "frob"' frob emsk $EMSK
+dtc "no root key"        "derive mn-ha needs a root key" mn-ha
+dtc "unknown root key"   'unknown root key "pmk"' usrk pmk $EMSK
+dtc "root key w/o value" '"emsk" needs a key in hex' usrk emsk
+dtc "usrk from msk"      "cannot derive usrk from msk (needs emsk)" usrk msk $EMSK session-id $SID
+dtc "usrk from usrk"     "cannot derive usrk from usrk (needs emsk)" usrk usrk $USRK session-id $SID
+dtc "fbu from emsk"      "cannot derive fbu from emsk (needs msk)" fbu emsk $EMSK par $HA
+dtc "fbu from usrk"      "cannot derive fbu from usrk (needs msk)" fbu usrk $USRK par $HA
+dtc "mn-ha from msk"     "cannot derive mn-ha from msk (needs emsk or usrk)" mn-ha msk $EMSK ha $HA
+dtc "mn-ha without ha"   "derive mn-ha needs ha ADDR" mn-ha usrk $USRK
+dtc "ikev2 without ha"   "derive ikev2 needs ha ADDR" ikev2 emsk $EMSK session-id $SID
+dtc "usrk w/o session-id" "derive usrk from emsk needs session-id HEX" usrk emsk $EMSK
+dtc "ikev2 emsk w/o session-id" "derive ikev2 from emsk needs session-id" ikev2 emsk $EMSK ha $HA
+dtc "mn-aaa emsk w/o session-id" "derive mn-aaa from emsk needs session-id" mn-aaa emsk $EMSK
+dtc "fbu without par"    "derive fbu needs par ADDR" fbu msk $EMSK
+dtc "ha for usrk"        "usrk takes no ha address" usrk emsk $EMSK session-id $SID ha $HA
+dtc "ha for mn-aaa"      "mn-aaa takes no ha address" mn-aaa usrk $USRK ha $HA
+dtc "ha for fbu"         "fbu takes no ha address" fbu msk $EMSK par $HA ha $HA
+dtc "par for ikev2"      "ikev2 takes no par address" ikev2 usrk $USRK ha $HA par $HA
+dtc "session-id for fbu" "fbu takes no session-id" fbu msk $EMSK par $HA session-id $SID
+dtc "len 0"              'invalid len "0"' usrk emsk $EMSK session-id $SID len 0
+dtc "len 8161"           'invalid len "8161"' usrk emsk $EMSK session-id $SID len 8161
+dtc "len -1"             'invalid len "-1"' ikev2 usrk $USRK ha $HA len -1
+dtc "len +16"            'invalid len "+16"' ikev2 usrk $USRK ha $HA len +16
+dtc "len 16x"            'invalid len "16x"' ikev2 usrk $USRK ha $HA len 16x
+dtc "len for mn-ha"      "mn-ha keys are 16 octets: len is for usrk and ikev2 only" mn-ha usrk $USRK ha $HA len 32
+dtc "len for mn-aaa"     "mn-aaa keys are 16 octets" mn-aaa usrk $USRK len 32
+dtc "len for fbu"        "fbu keys are 20 octets" fbu msk $EMSK par $HA len 32
+dtc "bad hex emsk"       "=Error: the emsk contains a character that is not a hex digit" usrk emsk "${EMSK:1}g" session-id $SID
+dtc "bad hex not echoed" "!${EMSK:1:60}" usrk emsk "${EMSK:1}g" session-id $SID
+dtc "odd hex emsk"       "=Error: the emsk has an odd number of hex digits (127)" usrk emsk "${EMSK:1}" session-id $SID
+dtc "short emsk"         "=Error: an emsk is 64 octets (128 hex digits), got 32 octets" usrk emsk "${EMSK:0:64}" session-id $SID
+dtc "long emsk"          "an emsk is 64 octets (128 hex digits), got 65 octets" usrk emsk "${EMSK}00" session-id $SID
+dtc "long emsk not echoed" "!${EMSK:0:60}" usrk emsk "${EMSK}00" session-id $SID
+dtc "short msk"          "an msk is 64 octets (128 hex digits), got 16 octets" fbu msk $USRK par $HA
+dtc "short usrk"         "=Error: a usrk is 16 to 8160 octets, got 15" mn-aaa usrk "${USRK:2}"
+dtc "empty usrk"         "a usrk is 16 to 8160 octets, got 0" mn-aaa usrk ""
+dtc "bad hex usrk"       "the usrk contains a character that is not a hex digit" mn-aaa usrk "${USRK}zz"
+dtc "bad hex session-id" "the session-id contains a character that is not a hex digit" usrk emsk $EMSK session-id 0x0g
+dtc "odd session-id"     "the session-id has an odd number of hex digits (3)" usrk emsk $EMSK session-id 0d0
+dtc "empty session-id"   "the session-id is empty" usrk emsk $EMSK session-id ""
+dtc "bad ha"             '=Error: invalid IPv6 address "2001:db8::zz" for ha' mn-ha usrk $USRK ha 2001:db8::zz
+dtc "IPv4 ha"            'invalid IPv6 address "192.0.2.1" for ha' ikev2 usrk $USRK ha 192.0.2.1
+dtc "bad par"            'invalid IPv6 address "par1" for par' fbu msk $EMSK par par1
+dtc "duplicate ha"       'duplicate "ha"' mn-ha usrk $USRK ha $HA ha $HA
+dtc "duplicate session-id" 'duplicate "session-id"' usrk emsk $EMSK session-id $SID session-id $SID
+dtc "duplicate len"      'duplicate "len"' usrk emsk $EMSK session-id $SID len 16 len 16
+dtc "unknown argument"   'unknown argument "hoa"' mn-ha usrk $USRK hoa $HA
+dtc "dangling ha"        '"ha" needs an argument' mn-ha usrk $USRK ha
+dtc "dangling len"       '"len" needs an argument' usrk emsk $EMSK session-id $SID len
+dtc "help with args"     "derive help takes no arguments" help me
+printf '%s\n' "${EMSK:0:100}" >"$tmp/short.hex"
+STDIN=$tmp/short.hex dtc "short emsk on stdin" "an emsk is 64 octets (128 hex digits), got 50 octets" usrk emsk - session-id $SID
+STDIN=/dev/null dtc "empty stdin" "an emsk is 64 octets (128 hex digits), got 0 octets" usrk emsk - session-id $SID
+printf '%s\n%s\n' "${EMSK:0:64}" "${EMSK:64:63}x" >"$tmp/bad.hex"
+STDIN=$tmp/bad.hex dtc "bad hex on stdin" "the emsk contains a character that is not a hex digit" usrk emsk - session-id $SID
+STDIN=$tmp/bad.hex dtc "stdin hex not echoed" "!${EMSK:0:64}" usrk emsk - session-id $SID
+head -c 40000 /dev/zero | tr '\0' '0' >"$tmp/huge.hex"
+STDIN=$tmp/huge.hex dtc "stdin too large" "the usrk on standard input is too large" mn-aaa usrk -
+tc "derive error: -j, nothing on stdout" 1 '' "derive mn-ha needs ha ADDR" -j derive mn-ha usrk $USRK
 
 # --- past parsing: needs the module ---
 if "$BIN" stats >/dev/null 2>&1; then
