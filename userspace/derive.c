@@ -84,16 +84,6 @@ static void wipe_free(void *p, size_t len)
 		OPENSSL_clear_free(p, len);
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * Hex with an optional 0x prefix, whitespace ignored, into a new buffer
  * (*out, *out_len). Nothing of the input is echoed back.
@@ -101,34 +91,24 @@ static int hex_digit(char c)
 static int parse_hex(const char *s, size_t len, const char *what,
 		     uint8_t **out, size_t *out_len)
 {
-	size_t i = 0, digits = 0;
+	size_t size = len / 2 + 1;
+	ssize_t digits;
 	uint8_t *buf;
 
 	*out = NULL;
 	*out_len = 0;
-	buf = OPENSSL_zalloc(len / 2 + 1);
+	buf = OPENSSL_zalloc(size);
 	if (!buf)
 		return usage_error("out of memory");
-	while (i < len && isspace((unsigned char)s[i]))
-		i++;
-	if (len - i >= 2 && s[i] == '0' && (s[i + 1] | 0x20) == 'x')
-		i += 2;
-	for (; i < len; i++) {
-		int v = hex_digit(s[i]);
-
-		if (v < 0 && isspace((unsigned char)s[i]))
-			continue;
-		if (v < 0) {
-			wipe_free(buf, len / 2 + 1);
-			return usage_error("the %s contains a character that is not a hex digit",
-					   what);
-		}
-		buf[digits / 2] = digits % 2 ? buf[digits / 2] | v : v << 4;
-		digits++;
+	digits = hex_decode(s, len, buf, size);
+	if (digits < 0) {
+		wipe_free(buf, size);
+		return usage_error("the %s contains a character that is not a hex digit",
+				   what);
 	}
 	if (digits % 2) {
-		wipe_free(buf, len / 2 + 1);
-		return usage_error("the %s has an odd number of hex digits (%zu)",
+		wipe_free(buf, size);
+		return usage_error("the %s has an odd number of hex digits (%zd)",
 				   what, digits);
 	}
 	*out = buf;

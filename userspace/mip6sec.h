@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <netinet/in.h>
 #include <netlink/netlink.h>
 #include <linux/mip6sec.h>
@@ -96,6 +97,7 @@ void mip6sec_err_prefix(FILE *fp, const struct mip6sec_ctx *ctx);
 
 /* utils.c */
 int parse_addr(const char *s, const char *what, struct in6_addr *addr);
+ssize_t hex_decode(const char *s, size_t len, uint8_t *buf, size_t max);
 int parse_kbm_hex(const char *s, size_t len, uint8_t key[MIP6SEC_KBM_LEN]);
 int read_key_file(const char *path, uint8_t key[MIP6SEC_KBM_LEN]);
 bool is_help(const char *arg);

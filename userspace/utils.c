@@ -46,10 +46,11 @@ static int hex_value(char c)
 }
 
 /*
- * Exactly MIP6SEC_KBM_LEN octets in hex, optional 0x prefix, whitespace
- * ignored. Nothing of the input is ever echoed back.
+ * Hex with an optional 0x prefix, whitespace ignored, into buf: at most
+ * max octets are stored. Returns the number of hex digits seen (which may
+ * exceed 2 * max), or -1 at a character that is neither hex nor space.
  */
-int parse_kbm_hex(const char *s, size_t len, uint8_t key[MIP6SEC_KBM_LEN])
+ssize_t hex_decode(const char *s, size_t len, uint8_t *buf, size_t max)
 {
 	size_t i = 0, digits = 0;
 
@@ -62,17 +63,30 @@ int parse_kbm_hex(const char *s, size_t len, uint8_t key[MIP6SEC_KBM_LEN])
 
 		if (v < 0 && isspace((unsigned char)s[i]))
 			continue;
-		if (v < 0) {
-			explicit_bzero(key, MIP6SEC_KBM_LEN);
-			return usage_error("the key contains a character that is not a hex digit");
-		}
-		if (digits < 2 * MIP6SEC_KBM_LEN)
-			key[digits / 2] = digits % 2 ? key[digits / 2] | v : v << 4;
+		if (v < 0)
+			return -1;
+		if (digits < 2 * max)
+			buf[digits / 2] = digits % 2 ? buf[digits / 2] | v : v << 4;
 		digits++;
+	}
+	return digits;
+}
+
+/*
+ * Exactly MIP6SEC_KBM_LEN octets in hex, optional 0x prefix, whitespace
+ * ignored. Nothing of the input is ever echoed back.
+ */
+int parse_kbm_hex(const char *s, size_t len, uint8_t key[MIP6SEC_KBM_LEN])
+{
+	ssize_t digits = hex_decode(s, len, key, MIP6SEC_KBM_LEN);
+
+	if (digits < 0) {
+		explicit_bzero(key, MIP6SEC_KBM_LEN);
+		return usage_error("the key contains a character that is not a hex digit");
 	}
 	if (digits != 2 * MIP6SEC_KBM_LEN) {
 		explicit_bzero(key, MIP6SEC_KBM_LEN);
-		return usage_error("a Kbm is %d octets (%d hex digits), got %zu",
+		return usage_error("a Kbm is %d octets (%d hex digits), got %zd",
 				   MIP6SEC_KBM_LEN, 2 * MIP6SEC_KBM_LEN, digits);
 	}
 	return 0;
