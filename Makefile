@@ -34,7 +34,7 @@ kdir:
 		echo "  The running kernel ($(shell uname -r)) has no headers installed here." >&2; \
 		echo "  Installed kernel headers:" >&2; \
 		for d in /usr/src/linux-headers-*; do \
-			[ -e "$$d/Makefile" ] && [ -d "$$d/scripts" ] && \
+			[ -e "$$d/.config" ] && [ -e "$$d/Module.symvers" ] && \
 				echo "    $$d  ->  make KVER=$${d#/usr/src/linux-headers-}" >&2; \
 		done; \
 		echo "  Or point KDIR at a configured kernel tree: make KDIR=/path/to/build" >&2; \
