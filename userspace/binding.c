@@ -48,44 +48,12 @@ void binding_fields(struct out *o, const struct mip6sec_obj *obj)
 
 static int binding_show(struct mip6sec_ctx *ctx, int argc, char **argv)
 {
-	struct mip6sec_attr attr = { MIP6SEC_A_HOA, NULL, 16 };
-	struct mip6sec_replies r = { 0 };
-	struct in6_addr hoa;
-	int err;
-
-	if (argc > 1)
-		return usage_error("binding show takes at most one home address");
-	if (argc == 1) {
-		err = parse_addr(argv[0], "hoa", &hoa);
-		if (err)
-			return err;
-		attr.data = &hoa;
-		err = mip6sec_request(ctx, MIP6SEC_CMD_BINDING_GET, NLM_F_ACK,
-				      &attr, 1, &r);
-	} else {
-		err = mip6sec_request(ctx, MIP6SEC_CMD_BINDING_GET, NLM_F_DUMP,
-				      NULL, 0, &r);
-	}
-	if (!err)
-		print_objs(ctx, &r, binding_fields);
-	mip6sec_replies_free(&r);
-	return err;
+	return show_by_hoa(ctx, "binding", MIP6SEC_CMD_BINDING_GET, binding_fields, argc, argv);
 }
 
 static int binding_del(struct mip6sec_ctx *ctx, int argc, char **argv)
 {
-	struct mip6sec_attr attr = { MIP6SEC_A_HOA, NULL, 16 };
-	struct in6_addr hoa;
-	int err;
-
-	if (argc != 1)
-		return usage_error("binding del needs exactly one home address");
-	err = parse_addr(argv[0], "hoa", &hoa);
-	if (err)
-		return err;
-	attr.data = &hoa;
-	return mip6sec_request(ctx, MIP6SEC_CMD_BINDING_DEL, NLM_F_ACK, &attr,
-			       1, NULL);
+	return del_by_hoa(ctx, "binding", MIP6SEC_CMD_BINDING_DEL, argc, argv);
 }
 
 static int binding_flush(struct mip6sec_ctx *ctx, int argc, char **argv)

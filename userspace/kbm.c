@@ -102,44 +102,12 @@ static int kbm_add(struct mip6sec_ctx *ctx, int argc, char **argv)
 
 static int kbm_del(struct mip6sec_ctx *ctx, int argc, char **argv)
 {
-	struct mip6sec_attr attr = { MIP6SEC_A_HOA, NULL, 16 };
-	struct in6_addr hoa;
-	int err;
-
-	if (argc != 1)
-		return usage_error("kbm del needs exactly one home address");
-	err = parse_addr(argv[0], "hoa", &hoa);
-	if (err)
-		return err;
-	attr.data = &hoa;
-	return mip6sec_request(ctx, MIP6SEC_CMD_KBM_DEL, NLM_F_ACK, &attr, 1,
-			       NULL);
+	return del_by_hoa(ctx, "kbm", MIP6SEC_CMD_KBM_DEL, argc, argv);
 }
 
 static int kbm_show(struct mip6sec_ctx *ctx, int argc, char **argv)
 {
-	struct mip6sec_attr attr = { MIP6SEC_A_HOA, NULL, 16 };
-	struct mip6sec_replies r = { 0 };
-	struct in6_addr hoa;
-	int err;
-
-	if (argc > 1)
-		return usage_error("kbm show takes at most one home address");
-	if (argc == 1) {
-		err = parse_addr(argv[0], "hoa", &hoa);
-		if (err)
-			return err;
-		attr.data = &hoa;
-		err = mip6sec_request(ctx, MIP6SEC_CMD_KBM_GET, NLM_F_ACK,
-				      &attr, 1, &r);
-	} else {
-		err = mip6sec_request(ctx, MIP6SEC_CMD_KBM_GET, NLM_F_DUMP,
-				      NULL, 0, &r);
-	}
-	if (!err)
-		print_objs(ctx, &r, kbm_fields);
-	mip6sec_replies_free(&r);
-	return err;
+	return show_by_hoa(ctx, "kbm", MIP6SEC_CMD_KBM_GET, kbm_fields, argc, argv);
 }
 
 static const struct mip6sec_cmd kbm_cmds[] = {

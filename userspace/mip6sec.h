@@ -106,6 +106,11 @@ const void *lookup(const char *word, const void *table, size_t n,
 int mip6sec_dispatch(struct mip6sec_ctx *ctx, const struct mip6sec_cmd *cmds,
 		     size_t ncmds, const char *help, int argc, char **argv);
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int show_by_hoa(struct mip6sec_ctx *ctx, const char *what, uint8_t cmd,
+		void (*fields)(struct out *o, const struct mip6sec_obj *obj),
+		int argc, char **argv);
+int del_by_hoa(struct mip6sec_ctx *ctx, const char *what, uint8_t cmd,
+	       int argc, char **argv);
 void print_objs(struct mip6sec_ctx *ctx, const struct mip6sec_replies *r,
 		void (*fields)(struct out *o, const struct mip6sec_obj *obj));
 

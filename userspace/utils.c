@@ -212,3 +212,50 @@ void print_objs(struct mip6sec_ctx *ctx, const struct mip6sec_replies *r,
 	}
 	out_array_end(&ctx->out);
 }
+
+/*
+ * "OBJECT show [HOA]": a get request for one home address, or a dump.
+ * @what names the object in usage errors.
+ */
+int show_by_hoa(struct mip6sec_ctx *ctx, const char *what, uint8_t cmd,
+		void (*fields)(struct out *o, const struct mip6sec_obj *obj),
+		int argc, char **argv)
+{
+	struct mip6sec_attr attr = { MIP6SEC_A_HOA, NULL, 16 };
+	struct mip6sec_replies r = { 0 };
+	struct in6_addr hoa;
+	int err;
+
+	if (argc > 1)
+		return usage_error("%s show takes at most one home address", what);
+	if (argc == 1) {
+		err = parse_addr(argv[0], "hoa", &hoa);
+		if (err)
+			return err;
+		attr.data = &hoa;
+		err = mip6sec_request(ctx, cmd, NLM_F_ACK, &attr, 1, &r);
+	} else {
+		err = mip6sec_request(ctx, cmd, NLM_F_DUMP, NULL, 0, &r);
+	}
+	if (!err)
+		print_objs(ctx, &r, fields);
+	mip6sec_replies_free(&r);
+	return err;
+}
+
+/* "OBJECT del HOA" */
+int del_by_hoa(struct mip6sec_ctx *ctx, const char *what, uint8_t cmd,
+	       int argc, char **argv)
+{
+	struct mip6sec_attr attr = { MIP6SEC_A_HOA, NULL, 16 };
+	struct in6_addr hoa;
+	int err;
+
+	if (argc != 1)
+		return usage_error("%s del needs exactly one home address", what);
+	err = parse_addr(argv[0], "hoa", &hoa);
+	if (err)
+		return err;
+	attr.data = &hoa;
+	return mip6sec_request(ctx, cmd, NLM_F_ACK, &attr, 1, NULL);
+}
