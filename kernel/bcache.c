@@ -71,15 +71,16 @@ static void binding_release(struct mip6sec_net *mn, struct mip6sec_binding *b,
  * the lock. Process context.
  */
 static void bcache_reap(struct mip6sec_net *mn,
-			bool (*match)(const struct mip6sec_binding *b),
-			enum mip6sec_del_reason reason)
+			bool (*match)(const struct mip6sec_binding *b,
+				      const void *arg),
+			const void *arg, enum mip6sec_del_reason reason)
 {
 	struct mip6sec_bcache *bc = &mn->bcache;
 	struct mip6sec_binding *b, *reaped = NULL;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(b, &bc->list, list) {
-		if (!match(b))
+		if (!match(b, arg))
 			continue;
 		spin_lock_bh(&bc->lock);
 		if (!b->dead) {
@@ -99,9 +100,19 @@ static void bcache_reap(struct mip6sec_net *mn,
 	}
 }
 
-static bool match_all(const struct mip6sec_binding *b)
+static bool match_all(const struct mip6sec_binding *b, const void *arg)
 {
 	return true;
+}
+
+static bool match_expired(const struct mip6sec_binding *b, const void *arg)
+{
+	return binding_expired(b);
+}
+
+static bool match_key(const struct mip6sec_binding *b, const void *arg)
+{
+	return b->key_id == *(const u64 *)arg;
 }
 
 static void bcache_gc(struct work_struct *work)
@@ -110,7 +121,7 @@ static void bcache_gc(struct work_struct *work)
 						 struct mip6sec_bcache, gc);
 	struct mip6sec_net *mn = container_of(bc, struct mip6sec_net, bcache);
 
-	bcache_reap(mn, binding_expired, MIP6SEC_DEL_REASON_EXPIRED);
+	bcache_reap(mn, match_expired, NULL, MIP6SEC_DEL_REASON_EXPIRED);
 	if (READ_ONCE(bc->count))
 		queue_delayed_work(mip6sec_wq, &bc->gc, MIP6SEC_GC_INTERVAL);
 }
@@ -160,19 +171,42 @@ struct mip6sec_binding *mip6sec_bcache_lookup_rcu(struct mip6sec_net *mn,
 	return b;
 }
 
+static bool nai_equal(const struct mip6sec_binding *b, const u8 *nai,
+		      u8 nai_len)
+{
+	return b->nai_len == nai_len &&
+	       (!nai_len || !memcmp(b->nai, nai, nai_len));
+}
+
 static bool binding_same(const struct mip6sec_binding *b,
 			 const struct mip6sec_binding_req *req)
 {
 	return ipv6_addr_equal(&b->coa, req->coa) &&
 	       ipv6_addr_equal(&b->cn, req->cn) &&
-	       b->key_id == req->key_id && b->auth == req->auth;
+	       b->key_id == req->key_id && b->auth == req->auth &&
+	       b->spi == req->spi && nai_equal(b, req->nai, req->nai_len);
+}
+
+/*
+ * A live binding can only be changed by a Binding Update authorised the
+ * same way: a Kbm's by a Kbm, a mobile node's (NAI) by an SA of that NAI.
+ * A key that may serve several home addresses (an SA without a bound
+ * home address) cannot take over another mobile node's. Caller holds
+ * bc->lock.
+ */
+static bool binding_owned_by_other(const struct mip6sec_binding *b, u8 auth,
+				   const u8 *nai, u8 nai_len)
+{
+	return b && !binding_expired(b) &&
+	       (b->auth != auth || !nai_equal(b, nai, nai_len));
 }
 
 /*
  * Create or refresh the entry of req->hoa. A refresh that keeps the
  * addresses only moves the expiry and the sequence number (readers load
  * each with READ_ONCE()); any other change replaces the entry, so that a
- * reader never sees a half-written address. Returns 0, -ENOSPC when
+ * reader never sees a half-written address. Returns 0, -EPERM when the
+ * home address is bound by another key kind or NAI, -ENOSPC when
  * max_bindings entries exist (expired ones count until the reaper, which
  * is then kicked, has removed them), or -ENOMEM. Any context; allocates
  * only on this signalling path.
@@ -191,6 +225,10 @@ int mip6sec_bcache_update(struct mip6sec_net *mn,
 	old = rhashtable_lookup_fast(&bc->ht, req->hoa, bcache_params);
 	cmd = !old || binding_expired(old) ? MIP6SEC_CMD_BINDING_NEW_NTF :
 					     MIP6SEC_CMD_BINDING_UPDATE_NTF;
+	if (binding_owned_by_other(old, req->auth, req->nai, req->nai_len)) {
+		err = -EPERM;
+		goto unlock;
+	}
 	if (old && binding_same(old, req)) {
 		WRITE_ONCE(old->expires, expires);
 		WRITE_ONCE(old->seq, req->seq);
@@ -203,7 +241,7 @@ int mip6sec_bcache_update(struct mip6sec_net *mn,
 		goto unlock;
 	}
 
-	b = kzalloc(sizeof(*b), GFP_ATOMIC);
+	b = kzalloc(struct_size(b, nai, req->nai_len), GFP_ATOMIC);
 	if (!b) {
 		err = -ENOMEM;
 		goto unlock;
@@ -215,6 +253,10 @@ int mip6sec_bcache_update(struct mip6sec_net *mn,
 	b->seq = req->seq;
 	b->auth = req->auth;
 	b->expires = expires;
+	b->spi = req->spi;
+	b->nai_len = req->nai_len;
+	if (req->nai_len)
+		memcpy(b->nai, req->nai, req->nai_len);
 
 	if (old) {
 		err = rhashtable_replace_fast(&bc->ht, &old->node, &b->node,
@@ -277,8 +319,39 @@ void mip6sec_bcache_key_removed(struct mip6sec_net *mn,
 	bcache_del(mn, hoa, &key_id, MIP6SEC_DEL_REASON_KEY_REMOVED);
 }
 
+/* An SA went: so do the bindings it authorised, whatever their address. */
+void mip6sec_bcache_sa_removed(struct mip6sec_net *mn, u64 key_id)
+{
+	bcache_reap(mn, match_key, &key_id, MIP6SEC_DEL_REASON_KEY_REMOVED);
+}
+
+/*
+ * De-registration: the binding of @hoa, if any, goes, unless another kind
+ * of key or another NAI made it (-EPERM). @nai is NULL for a Kbm.
+ */
+int mip6sec_bcache_dereg(struct mip6sec_net *mn, const struct in6_addr *hoa,
+			 u8 auth, const u8 *nai, u8 nai_len)
+{
+	struct mip6sec_bcache *bc = &mn->bcache;
+	struct mip6sec_binding *b;
+
+	spin_lock_bh(&bc->lock);
+	b = rhashtable_lookup_fast(&bc->ht, hoa, bcache_params);
+	if (binding_owned_by_other(b, auth, nai, nai_len)) {
+		spin_unlock_bh(&bc->lock);
+		return -EPERM;
+	}
+	if (b)
+		binding_unlink(bc, b);
+	spin_unlock_bh(&bc->lock);
+	if (!b)
+		return -ENOENT;
+	binding_release(mn, b, MIP6SEC_DEL_REASON_DEREGISTERED, GFP_ATOMIC);
+	return 0;
+}
+
 void mip6sec_bcache_flush(struct mip6sec_net *mn,
 			  enum mip6sec_del_reason reason)
 {
-	bcache_reap(mn, match_all, reason);
+	bcache_reap(mn, match_all, NULL, reason);
 }

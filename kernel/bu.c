@@ -11,9 +11,10 @@
  * last one accepted with the key. Such a BU is consumed here: the module
  * updates the binding cache and answers with an authenticated BA.
  *
- * A BU for a home address without a Kbm (or with a Kbm bound to another
- * address of this node, or with H = 1) is return routability's or a home
- * agent's business: it goes on untouched to userspace (raw IPPROTO_MH
+ * A BU with an RFC 4285 authentication option goes to ha.c. A BU for a
+ * home address without a Kbm (or with a Kbm bound to another address of
+ * this node, or with H = 1) is return routability's or a home agent's
+ * business: it goes on untouched to userspace (raw IPPROTO_MH
  * sockets), or is dropped when bu_nokey=drop.
  */
 
@@ -36,7 +37,7 @@
 #define BA_SEQ_OUT_OF_WINDOW	135
 #define BA_INVALID_COA		174
 
-static enum mip6sec_verdict bu_nokey(struct mip6sec_net *mn)
+enum mip6sec_verdict mip6sec_bu_without_key(struct mip6sec_net *mn)
 {
 	if (READ_ONCE(mip6sec_bu_nokey) == MIP6SEC_BU_NOKEY_DROP) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_NOKEY_DROPPED);
@@ -65,7 +66,8 @@ static u8 bu_apply(struct mip6sec_net *mn, struct mip6sec_kbm *kbm,
 	};
 	u16 lifetime;
 
-	switch (mip6sec_kbm_seq_check(kbm, m->seq, &ba->seq, exhausted)) {
+	lockdep_assert_held(&kbm->lock);
+	switch (mip6sec_seq_check(&kbm->seq, m->seq, &ba->seq, exhausted)) {
 	case MIP6SEC_SEQ_OK:
 		break;
 	case MIP6SEC_SEQ_OLD:
@@ -78,7 +80,9 @@ static u8 bu_apply(struct mip6sec_net *mn, struct mip6sec_kbm *kbm,
 	}
 
 	if (dereg) {
-		mip6sec_bcache_del(mn, hoa, MIP6SEC_DEL_REASON_DEREGISTERED);
+		if (mip6sec_bcache_dereg(mn, hoa, MIP6SEC_AUTH_KBM, NULL, 0) ==
+		    -EPERM)
+			return BA_PROHIBITED;
 		return BA_ACCEPTED;
 	}
 	if (!mip6sec_addr_global(coa))
@@ -90,6 +94,10 @@ static u8 bu_apply(struct mip6sec_net *mn, struct mip6sec_kbm *kbm,
 	case 0:
 		ba->lifetime = lifetime;
 		return BA_ACCEPTED;
+	case -EPERM:
+		net_info_ratelimited("Binding Update for home address %pI6c: bound by another key\n",
+				     hoa);
+		return BA_PROHIBITED;
 	case -ENOSPC:
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BC_FULL);
 		return BA_INSUFFICIENT;
@@ -126,10 +134,14 @@ enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 	if (!(ipv6_addr_type(cn) & IPV6_ADDR_UNICAST))
 		return MIP6SEC_DROP;
 
+	/* An RFC 4285 authentication option: home agent business. */
+	if (m->auth_mnha || m->auth_mnaaa)
+		return mip6sec_ha_bu_rcv(mn, skb, p, m, mh);
+
 	kbm = mip6sec_kbm_lookup_rcu(mn, hoa);
 	if (!kbm || (m->flags & BU_FLAG_H) ||
 	    (!ipv6_addr_any(&kbm->cn) && !ipv6_addr_equal(&kbm->cn, cn)))
-		return bu_nokey(mn);
+		return mip6sec_bu_without_key(mn);
 
 	if (!m->bad) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_AUTH_FAIL);
@@ -139,10 +151,7 @@ enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 	}
 
 	/* RFC 6275 6.2.7: the home address stands in for de-registration. */
-	if (m->altcoa)
-		memcpy(&coa, mh + m->altcoa + 2, sizeof(coa));
-	else
-		coa = ip6h->saddr;
+	mip6sec_msg_coa(skb, mh, m->altcoa, &coa);
 	dereg = m->lifetime == 0 || ipv6_addr_equal(&coa, hoa);
 	ba.auth_coa = dereg ? hoa : &coa;
 

@@ -64,6 +64,56 @@ int mip6sec_hmac_sha1_96(const struct mip6sec_hmac *h,
 	return err;
 }
 
+/* Unkeyed SHA-1 for the MN-AAA hash: one transform, shared. */
+static struct crypto_shash *mip6sec_sha1;
+
+int __init mip6sec_hmac_module_init(void)
+{
+	struct crypto_shash *tfm = crypto_alloc_shash("sha1", 0, 0);
+
+	if (IS_ERR(tfm)) {
+		pr_err("cannot allocate sha1: %ld\n", PTR_ERR(tfm));
+		return PTR_ERR(tfm);
+	}
+	mip6sec_sha1 = tfm;
+	return 0;
+}
+
+void mip6sec_hmac_module_exit(void)
+{
+	crypto_free_shash(mip6sec_sha1);
+}
+
+/*
+ * RFC 4285 5.2 with hash_fn HMAC-SHA1: First(96, HMAC-SHA1(key,
+ * SHA1(seg[0] | ... | seg[n - 1]))). The RFC leaves the truncation to
+ * the SPI's algorithm; the option carries 96 bits as for MN-HA.
+ */
+int mip6sec_hmac_sha1_96_aaa(const struct mip6sec_hmac *h,
+			     const struct mh_seg *seg, int n,
+			     u8 out[MIP6SEC_AUTH_LEN])
+{
+	SHASH_DESC_ON_STACK(desc, mip6sec_sha1);
+	u8 digest[SHA1_DIGEST_SIZE];
+	struct mh_seg inner;
+	int err, i;
+
+	desc->tfm = mip6sec_sha1;
+	err = crypto_shash_init(desc);
+	for (i = 0; !err && i < n; i++)
+		err = crypto_shash_update(desc, seg[i].p, seg[i].len);
+	if (!err)
+		err = crypto_shash_final(desc, digest);
+	shash_desc_zero(desc);
+	if (!err) {
+		inner.p = digest;
+		inner.len = sizeof(digest);
+		err = mip6sec_hmac_sha1_96(h, &inner, 1, out);
+	}
+	memzero_explicit(digest, sizeof(digest));
+	return err;
+}
+
 /* Constant-time comparison of a received authenticator. */
 bool mip6sec_auth_equal(const u8 *a, const u8 *b)
 {

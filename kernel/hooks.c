@@ -294,12 +294,14 @@ static enum mip6sec_verdict mh_rcv(struct mip6sec_net *mn,
 		goto drop;
 	}
 
-	if (m.type != MH_BU)
+	if (m.type != MH_BU && m.type != MH_FBU)
 		return MIP6SEC_PASS;
 	if (p->has_hao && !mip6sec_addr_global(&p->hoa)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DROPPED);
 		return MIP6SEC_DROP;
 	}
+	if (m.type == MH_FBU)
+		return mip6sec_fbu_rcv(mn, skb, p, &m, mh);
 	v = mip6sec_bu_rcv(mn, skb, p, &m, mh);
 	*bu = v == MIP6SEC_PASS;
 	return v;

@@ -40,7 +40,6 @@ int mip6sec_kbm_init(struct mip6sec_kbm_table *t)
 	INIT_LIST_HEAD(&t->list);
 	mutex_init(&t->lock);
 	t->genid = 1;
-	t->next_id = 1;
 	return rhashtable_init(&t->ht, &kbm_params);
 }
 
@@ -113,7 +112,7 @@ int mip6sec_kbm_add(struct mip6sec_net *mn, const struct in6_addr *hoa,
 	}
 
 	mutex_lock(&t->lock);
-	kbm->id = t->next_id++;
+	kbm->id = mip6sec_new_key_id(mn);
 	err = rhashtable_lookup_insert_fast(&t->ht, &kbm->node, kbm_params);
 	if (err) {
 		mutex_unlock(&t->lock);
@@ -161,33 +160,30 @@ int mip6sec_kbm_del(struct mip6sec_net *mn, const struct in6_addr *hoa,
  * Accept @seq if it is newer than the last accepted number and make it the
  * last one. On MIP6SEC_SEQ_OLD, *last is the number for the BA (status
  * 135). *exhausted_now is set once, when the key becomes exhausted: the
- * caller then calls mip6sec_kbm_exhausted() without the lock.
- * Caller holds kbm->lock.
+ * caller then reports it without the lock. Caller holds the lock of the
+ * key that owns @s.
  */
-enum mip6sec_seq_verdict mip6sec_kbm_seq_check(struct mip6sec_kbm *kbm,
-					       u16 seq, u16 *last,
-					       bool *exhausted_now)
+enum mip6sec_seq_verdict mip6sec_seq_check(struct mip6sec_seq *s, u16 seq,
+					   u16 *last, bool *exhausted_now)
 {
-	lockdep_assert_held(&kbm->lock);
-
 	*exhausted_now = false;
-	if (kbm->seq_valid && (s16)(seq - kbm->last_seq) <= 0) {
-		*last = kbm->last_seq;
+	if (s->valid && (s16)(seq - s->last) <= 0) {
+		*last = s->last;
 		return MIP6SEC_SEQ_OLD;
 	}
-	if (kbm->exhausted &&
+	if (s->exhausted &&
 	    READ_ONCE(mip6sec_kbm_wrap) == MIP6SEC_KBM_WRAP_REFUSE)
 		return MIP6SEC_SEQ_REFUSED;
 
-	if (kbm->seq_valid && !kbm->exhausted) {
-		kbm->seq_advance += (u16)(seq - kbm->last_seq);
-		if (kbm->seq_advance > 1U << 15) {
-			kbm->exhausted = true;
+	if (s->valid && !s->exhausted) {
+		s->advance += (u16)(seq - s->last);
+		if (s->advance > 1U << 15) {
+			s->exhausted = true;
 			*exhausted_now = true;
 		}
 	}
-	kbm->last_seq = seq;
-	kbm->seq_valid = true;
+	s->last = seq;
+	s->valid = true;
 	return MIP6SEC_SEQ_OK;
 }
 

@@ -26,12 +26,17 @@ unsigned int mip6sec_max_bindings __read_mostly = 4096;
 unsigned int mip6sec_be_ratelimit_ms __read_mostly = 1000;
 /* RFC 6275 MAX_RR_BINDING_LIFETIME: a Kbm proves no more than RR does. */
 unsigned int mip6sec_max_lifetime __read_mostly = 420;
+/* RFC 4285 6: "close enough", default 7 s. */
+unsigned int mip6sec_replay_window_s __read_mostly = 7;
+unsigned int mip6sec_keyreq_ratelimit_ms __read_mostly = 1000;
 
 struct workqueue_struct *mip6sec_wq;
 
 #define MIP6SEC_MAX_BINDINGS_LIMIT	1048576U
 #define MIP6SEC_BE_RATELIMIT_MAX_MS	60000U
 #define MIP6SEC_MAX_LIFETIME_LIMIT	262140U	/* 0xffff units of 4 s */
+#define MIP6SEC_REPLAY_WINDOW_MAX_S	3600U
+#define MIP6SEC_KEYREQ_RATELIMIT_MAX_MS	60000U
 
 /*
  * Parameters that take one of a few words. kp->arg points at one of these;
@@ -119,48 +124,37 @@ static int uint_range_set(const char *val, const struct kernel_param *kp,
 	return 0;
 }
 
-static int max_bindings_set(const char *val, const struct kernel_param *kp)
-{
-	return uint_range_set(val, kp, 1, MIP6SEC_MAX_BINDINGS_LIMIT);
-}
+/* Parameters that take an unsigned number in [_min, _max]. */
+#define UINT_PARAM(_name, _var, _min, _max)				\
+	static int _name##_set(const char *val,				\
+			       const struct kernel_param *kp)		\
+	{								\
+		return uint_range_set(val, kp, _min, _max);		\
+	}								\
+	static const struct kernel_param_ops _name##_ops = {		\
+		.set = _name##_set,					\
+		.get = param_get_uint,					\
+	};								\
+	module_param_cb(_name, &_name##_ops, &(_var), 0644)
 
-static const struct kernel_param_ops max_bindings_ops = {
-	.set = max_bindings_set,
-	.get = param_get_uint,
-};
-
-module_param_cb(max_bindings, &max_bindings_ops, &mip6sec_max_bindings, 0644);
+UINT_PARAM(max_bindings, mip6sec_max_bindings, 1, MIP6SEC_MAX_BINDINGS_LIMIT);
 MODULE_PARM_DESC(max_bindings,
 		 "Binding cache entries per network namespace, 1..1048576 (default 4096)");
-
-static int be_ratelimit_set(const char *val, const struct kernel_param *kp)
-{
-	return uint_range_set(val, kp, 0, MIP6SEC_BE_RATELIMIT_MAX_MS);
-}
-
-static const struct kernel_param_ops be_ratelimit_ops = {
-	.set = be_ratelimit_set,
-	.get = param_get_uint,
-};
-
-module_param_cb(be_ratelimit_ms, &be_ratelimit_ops, &mip6sec_be_ratelimit_ms,
-		0644);
+UINT_PARAM(be_ratelimit_ms, mip6sec_be_ratelimit_ms, 0,
+	   MIP6SEC_BE_RATELIMIT_MAX_MS);
 MODULE_PARM_DESC(be_ratelimit_ms,
-		 "Minimum interval between Binding Errors to one destination in ms, 0..60000, 0 = no limit (default 1000)");
-
-static int max_lifetime_set(const char *val, const struct kernel_param *kp)
-{
-	return uint_range_set(val, kp, 4, MIP6SEC_MAX_LIFETIME_LIMIT);
-}
-
-static const struct kernel_param_ops max_lifetime_ops = {
-	.set = max_lifetime_set,
-	.get = param_get_uint,
-};
-
-module_param_cb(max_lifetime, &max_lifetime_ops, &mip6sec_max_lifetime, 0644);
+		 "Minimum interval between Binding Errors (and rejecting acknowledgements) to one destination in ms, 0..60000, 0 = no limit (default 1000)");
+UINT_PARAM(max_lifetime, mip6sec_max_lifetime, 4, MIP6SEC_MAX_LIFETIME_LIMIT);
 MODULE_PARM_DESC(max_lifetime,
 		 "Longest binding lifetime granted, in seconds, 4..262140 (default 420, RFC 6275 MAX_RR_BINDING_LIFETIME)");
+UINT_PARAM(replay_window_s, mip6sec_replay_window_s, 1,
+	   MIP6SEC_REPLAY_WINDOW_MAX_S);
+MODULE_PARM_DESC(replay_window_s,
+		 "Largest difference between an RFC 4285 timestamp and this node's clock, in seconds, 1..3600 (default 7)");
+UINT_PARAM(keyreq_ratelimit_ms, mip6sec_keyreq_ratelimit_ms, 0,
+	   MIP6SEC_KEYREQ_RATELIMIT_MAX_MS);
+MODULE_PARM_DESC(keyreq_ratelimit_ms,
+		 "Minimum interval between key requests for one NAI in ms, 0..60000, 0 = no limit (default 1000)");
 
 static void stats_sum(struct mip6sec_net *mn, u64 *out)
 {
@@ -219,14 +213,20 @@ static int __net_init mip6sec_net_init(struct net *net)
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(mn->stats, cpu)->syncp);
 
+	atomic64_set(&mn->next_key_id, 0);
 	err = mip6sec_kbm_init(&mn->kbm);
 	if (err)
 		goto err_stats;
-	err = mip6sec_bcache_init(mn);
+	err = mip6sec_sa_init(mn);
 	if (err)
 		goto err_kbm;
+	err = mip6sec_bcache_init(mn);
+	if (err)
+		goto err_sa;
 	return 0;
 
+err_sa:
+	mip6sec_sa_destroy(mn);
 err_kbm:
 	mip6sec_kbm_destroy(&mn->kbm);
 err_stats:
@@ -234,12 +234,17 @@ err_stats:
 	return err;
 }
 
-/* The hooks (hooks.c) are gone and no packet is in flight. */
+/*
+ * The hooks (hooks.c) are gone, no packet is in flight and no request
+ * runs in this namespace any more.
+ */
 static void __net_exit mip6sec_net_exit(struct net *net)
 {
 	struct mip6sec_net *mn = mip6sec_pernet(net);
 
+	mip6sec_sa_stop(mn);
 	mip6sec_bcache_destroy(mn);
+	mip6sec_sa_destroy(mn);
 	mip6sec_kbm_destroy(&mn->kbm);
 	free_percpu(mn->stats);
 }
@@ -263,9 +268,14 @@ static int __init mip6sec_init(void)
 	err = mip6sec_hmac_selftest();
 	if (err)
 		return err;
+	err = mip6sec_hmac_module_init();
+	if (err)
+		return err;
 	mip6sec_wq = alloc_workqueue("mip6sec", WQ_UNBOUND, 0);
-	if (!mip6sec_wq)
-		return -ENOMEM;
+	if (!mip6sec_wq) {
+		err = -ENOMEM;
+		goto err_hmac;
+	}
 	err = register_pernet_subsys(&mip6sec_net_ops);
 	if (err)
 		goto err_wq;
@@ -289,6 +299,8 @@ err_pernet:
 	rcu_barrier();
 err_wq:
 	destroy_workqueue(mip6sec_wq);
+err_hmac:
+	mip6sec_hmac_module_exit();
 	return err;
 }
 
@@ -301,6 +313,7 @@ static void __exit mip6sec_exit(void)
 	/* Pending rcu_work items are queued once their grace period ends. */
 	rcu_barrier();
 	destroy_workqueue(mip6sec_wq);
+	mip6sec_hmac_module_exit();
 }
 
 module_init(mip6sec_init);

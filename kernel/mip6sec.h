@@ -46,6 +46,8 @@ extern unsigned int mip6sec_be_ratelimit_ms;
 extern unsigned int mip6sec_max_lifetime;
 extern int mip6sec_bu_nokey;
 extern int mip6sec_kbm_wrap;
+extern unsigned int mip6sec_replay_window_s;
+extern unsigned int mip6sec_keyreq_ratelimit_ms;
 
 /* Work items that must be done with before the module goes away. */
 extern struct workqueue_struct *mip6sec_wq;
@@ -65,6 +67,17 @@ struct mip6sec_pcpu_stats {
 };
 
 /*
+ * Replay state of a key whose Binding Updates are numbered (RFC 6275
+ * 9.5.1): see mip6sec_seq_check(). Under the owner's lock.
+ */
+struct mip6sec_seq {
+	u16 last;
+	bool valid;
+	bool exhausted;
+	u32 advance;			/* numbers advanced since the first */
+};
+
+/*
  * A preconfigured Binding Management Key. Looked up by home address under
  * RCU; created and destroyed under mip6sec_kbm_table.lock. The key bytes
  * never leave the kernel and are wiped when the entry is freed.
@@ -81,10 +94,7 @@ struct mip6sec_kbm {
 	 * state below and the binding cache change they make.
 	 */
 	spinlock_t lock;
-	u16 last_seq;
-	bool seq_valid;
-	bool exhausted;			/* see mip6sec_kbm_seq_check() */
-	u32 seq_advance;		/* numbers advanced since the first */
+	struct mip6sec_seq seq;
 	atomic64_t uses;
 	struct rcu_work free_work;
 };
@@ -94,7 +104,54 @@ struct mip6sec_kbm_table {
 	struct list_head list;
 	struct mutex lock;		/* serialises writers and dumps */
 	unsigned int genid;		/* bumped on change, for NLM_F_DUMP_INTR */
-	u64 next_id;
+};
+
+/*
+ * A mobility security association (RFC 4285 5): a key that authenticates
+ * the messages of one mobile node, named by its NAI and a Mobility SPI,
+ * for one use. Looked up by (NAI, SPI) under RCU, never by SPI alone;
+ * created and destroyed under mip6sec_sa_table.lock. The key lives only in
+ * the keyed transform.
+ */
+struct mip6sec_sa {
+	struct list_head node;		/* in its mip6sec_nai, RCU */
+	struct rhlist_head hoa_node;	/* in mip6sec_sa_table.hoas, if has_hoa */
+	struct mip6sec_nai *nai;
+	u32 spi;
+	u8 use;				/* enum mip6sec_sa_use */
+	u8 replay;			/* enum mip6sec_replay */
+	bool has_name;
+	bool has_hoa;
+	u8 key_name[MIP6SEC_KEY_NAME_LEN];
+	struct in6_addr hoa;		/* the only home address, if has_hoa */
+	unsigned long expires;		/* jiffies; 0: no lifetime */
+	struct mip6sec_hmac hmac;
+	u64 id;				/* unique per namespace, never reused */
+	spinlock_t lock;		/* replay state + binding cache change */
+	struct mip6sec_seq seq;
+	u64 last_ts;			/* NTP 32.32, MIP6SEC_REPLAY_TIMESTAMP */
+	bool ts_valid;
+	atomic64_t uses;
+	struct rcu_work free_work;
+};
+
+/* The SAs of one NAI. Lives while it has SAs. */
+struct mip6sec_nai {
+	struct rhash_head rnode;
+	struct list_head list;		/* table order, for dumps */
+	struct list_head sas;		/* struct mip6sec_sa, RCU */
+	struct rcu_head rcu;
+	u8 len;
+	u8 id[MIP6SEC_NAI_MAX];
+};
+
+struct mip6sec_sa_table {
+	struct rhashtable ht;		/* struct mip6sec_nai by identifier */
+	struct rhltable hoas;		/* SAs bound to a home address, by it */
+	struct list_head list;
+	struct mutex lock;		/* serialises writers and dumps */
+	unsigned int genid;
+	struct delayed_work expiry;	/* removes SAs past their lifetime */
 };
 
 /*
@@ -111,10 +168,13 @@ struct mip6sec_binding {
 	unsigned long expires;		/* jiffies */
 	u64 key_id;			/* the key that authorised it */
 	struct mip6sec_binding *reap_next; /* private list, once unlinked */
+	u32 spi;			/* auth mn-ha: the SA's */
 	u16 seq;
 	u8 auth;			/* enum mip6sec_auth */
 	bool dead;			/* unlinked; under mip6sec_bcache.lock */
 	struct rcu_head rcu;
+	u8 nai_len;			/* auth mn-ha: the mobile node's NAI */
+	u8 nai[];
 };
 
 struct mip6sec_bcache {
@@ -126,17 +186,23 @@ struct mip6sec_bcache {
 	struct delayed_work gc;
 };
 
-/* Binding Error rate limit: one timestamp per hash bucket of destinations. */
+/*
+ * Rate limits without allocation: one timestamp per hash bucket of
+ * destinations (error replies) or of NAIs (key requests).
+ */
 #define MIP6SEC_BE_BUCKETS	256
 
 struct mip6sec_net {
 	struct net *net;
 	siphash_key_t be_key;
 	unsigned long be_last[MIP6SEC_BE_BUCKETS];
+	unsigned long keyreq_last[MIP6SEC_BE_BUCKETS];
+	atomic64_t next_key_id;		/* Kbm and SA ids share one space */
 	struct mip6sec_pcpu_stats __percpu *stats;
 	struct mutex stats_lock;	/* protects stats_base */
 	u64 stats_base[__MIP6SEC_STAT_MAX];
 	struct mip6sec_kbm_table kbm;
+	struct mip6sec_sa_table sa;
 	struct mip6sec_bcache bcache;
 };
 
@@ -196,10 +262,52 @@ enum mip6sec_seq_verdict {
 	MIP6SEC_SEQ_REFUSED,		/* key exhausted, operator refuses */
 };
 
-enum mip6sec_seq_verdict mip6sec_kbm_seq_check(struct mip6sec_kbm *kbm,
-					       u16 seq, u16 *last,
-					       bool *exhausted_now);
+enum mip6sec_seq_verdict mip6sec_seq_check(struct mip6sec_seq *s, u16 seq,
+					   u16 *last, bool *exhausted_now);
 void mip6sec_kbm_exhausted(struct mip6sec_net *mn, struct mip6sec_kbm *kbm);
+
+static inline u64 mip6sec_new_key_id(struct mip6sec_net *mn)
+{
+	return atomic64_inc_return(&mn->next_key_id);
+}
+
+/* sa.c */
+struct mip6sec_sa_params {
+	const u8 *nai;
+	u8 nai_len;
+	u32 spi;
+	u8 use;
+	u8 replay;
+	const u8 *key;
+	unsigned int key_len;
+	const u8 *key_name;		/* NULL: none */
+	const struct in6_addr *hoa;	/* NULL: any */
+	u32 lifetime;			/* seconds, 0: none */
+};
+
+int mip6sec_sa_init(struct mip6sec_net *mn);
+void mip6sec_sa_stop(struct mip6sec_net *mn);
+void mip6sec_sa_destroy(struct mip6sec_net *mn);
+int mip6sec_sa_add(struct mip6sec_net *mn, const struct mip6sec_sa_params *sp,
+		   struct netlink_ext_ack *extack);
+int mip6sec_sa_del(struct mip6sec_net *mn, const u8 *nai, u8 nai_len,
+		   const u32 *spi, struct netlink_ext_ack *extack);
+struct mip6sec_nai *mip6sec_nai_lookup(struct mip6sec_net *mn, const u8 *nai,
+				       unsigned int len);
+struct mip6sec_sa *mip6sec_sa_find(const struct mip6sec_nai *n, u32 spi);
+bool mip6sec_sa_expired(const struct mip6sec_sa *sa);
+bool mip6sec_hoa_claimed(struct mip6sec_net *mn, const struct in6_addr *hoa,
+			 const struct mip6sec_nai *n);
+u32 mip6sec_sa_lifetime(const struct mip6sec_sa *sa);
+void mip6sec_key_request(struct mip6sec_net *mn, const u8 *nai, u8 nai_len,
+			 u32 spi, u8 use, const struct in6_addr *ha,
+			 const struct in6_addr *hoa,
+			 const struct in6_addr *coa);
+void mip6sec_sa_exhausted(struct mip6sec_sa *sa);
+struct mh_msg;
+bool mip6sec_sa_verify(const struct mip6sec_sa *sa, const struct mh_msg *m,
+		       const u8 *mh, u16 auth_off, const struct in6_addr *coa,
+		       const struct in6_addr *hoa);
 
 /* bcache.c */
 int mip6sec_bcache_init(struct mip6sec_net *mn);
@@ -215,6 +323,9 @@ struct mip6sec_binding_req {
 	u32 lifetime;			/* seconds */
 	u16 seq;
 	u8 auth;			/* enum mip6sec_auth */
+	const u8 *nai;			/* auth mn-ha, else NULL */
+	u8 nai_len;
+	u32 spi;
 };
 
 int mip6sec_bcache_update(struct mip6sec_net *mn,
@@ -223,6 +334,9 @@ int mip6sec_bcache_del(struct mip6sec_net *mn, const struct in6_addr *hoa,
 		       enum mip6sec_del_reason reason);
 void mip6sec_bcache_key_removed(struct mip6sec_net *mn,
 				const struct in6_addr *hoa, u64 key_id);
+void mip6sec_bcache_sa_removed(struct mip6sec_net *mn, u64 key_id);
+int mip6sec_bcache_dereg(struct mip6sec_net *mn, const struct in6_addr *hoa,
+			 u8 auth, const u8 *nai, u8 nai_len);
 void mip6sec_bcache_flush(struct mip6sec_net *mn,
 			  enum mip6sec_del_reason reason);
 u32 mip6sec_binding_lifetime(const struct mip6sec_binding *b);
@@ -233,8 +347,14 @@ void mip6sec_hmac_destroy(struct mip6sec_hmac *h);
 int mip6sec_hmac_sha1_96(const struct mip6sec_hmac *h,
 			 const struct mh_seg *seg, int n,
 			 u8 out[MIP6SEC_AUTH_LEN]);
+/* RFC 4285 5.2: the MN-AAA hash, HMAC over SHA1 of the input. */
+int mip6sec_hmac_sha1_96_aaa(const struct mip6sec_hmac *h,
+			     const struct mh_seg *seg, int n,
+			     u8 out[MIP6SEC_AUTH_LEN]);
 bool mip6sec_auth_equal(const u8 *a, const u8 *b);
 int mip6sec_hmac_selftest(void);
+int mip6sec_hmac_module_init(void);
+void mip6sec_hmac_module_exit(void);
 
 /* reply.c: Binding Acknowledgements and Binding Errors */
 struct mip6sec_ba {
@@ -248,6 +368,32 @@ struct mip6sec_ba {
 	u16 lifetime;			/* units of 4 s */
 };
 
+/*
+ * A BA or FBack of the RFC 4285 roles (home agent,
+ * previous access router): MN-ID option, optional Replay Protection
+ * option, optional authentication option.
+ */
+struct mip6sec_ack {
+	const struct in6_addr *src;
+	const struct in6_addr *dst;
+	const struct in6_addr *rh2;	/* type 2 Routing Header, or NULL */
+	const struct in6_addr *auth_coa; /* Mobility Data: care-of address */
+	const struct in6_addr *auth_hoa; /* and home (or previous care-of) */
+	const u8 *nai;
+	const struct mip6sec_sa *sa;	/* NULL: no authentication option */
+	u64 ts;				/* with has_ts */
+	u32 spi;
+	u16 seq;
+	u16 lifetime;			/* units of 4 s */
+	u8 type;			/* MH_BA or MH_FBACK */
+	u8 status;
+	u8 nai_len;
+	u8 subtype;			/* authentication option subtype */
+	bool has_ts;
+};
+
+int mip6sec_send_ack(struct mip6sec_net *mn, const struct mip6sec_ack *a);
+bool mip6sec_reply_allowed(struct mip6sec_net *mn, const struct in6_addr *dst);
 void mip6sec_be_init(struct mip6sec_net *mn);
 void mip6sec_send_ba(struct mip6sec_net *mn, const struct mip6sec_ba *ba);
 void mip6sec_send_be(struct mip6sec_net *mn, const struct in6_addr *src,
@@ -273,6 +419,19 @@ mip6sec_pkt_daddr(const struct sk_buff *skb, const struct mip6sec_pkt *p)
 	return p->has_rh2 ? &p->rh2 : &ipv6_hdr(skb)->daddr;
 }
 
+/*
+ * The care-of address a message names: its Alternate Care-of Address
+ * option (RFC 6275 6.2.5; the parser checked its length) or its source.
+ */
+static inline void mip6sec_msg_coa(const struct sk_buff *skb, const u8 *mh,
+				   u16 altcoa, struct in6_addr *coa)
+{
+	if (altcoa)
+		memcpy(coa, mh + altcoa + 2, sizeof(*coa));
+	else
+		*coa = ipv6_hdr(skb)->saddr;
+}
+
 /* What to do with a packet after the module looked at it. */
 enum mip6sec_verdict {
 	MIP6SEC_PASS,			/* on to the stack, untouched */
@@ -281,11 +440,23 @@ enum mip6sec_verdict {
 };
 
 /* bu.c */
-struct mh_msg;
 enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 				    const struct sk_buff *skb,
 				    const struct mip6sec_pkt *p,
 				    const struct mh_msg *m, const u8 *mh);
+
+/* ha.c: home agent, RFC 4285 */
+enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,
+				       const struct sk_buff *skb,
+				       const struct mip6sec_pkt *p,
+				       const struct mh_msg *m, const u8 *mh);
+enum mip6sec_verdict mip6sec_bu_without_key(struct mip6sec_net *mn);
+
+/* fbu.c: previous access router, FMIPv6 */
+enum mip6sec_verdict mip6sec_fbu_rcv(struct mip6sec_net *mn,
+				     const struct sk_buff *skb,
+				     const struct mip6sec_pkt *p,
+				     const struct mh_msg *m, const u8 *mh);
 
 /* hooks.c */
 int mip6sec_hooks_init(void);
@@ -299,5 +470,22 @@ void mip6sec_notify_kbm(struct mip6sec_net *mn, u8 cmd,
 void mip6sec_notify_binding(struct mip6sec_net *mn, u8 cmd,
 			    const struct mip6sec_binding *b,
 			    enum mip6sec_del_reason reason, gfp_t gfp);
+void mip6sec_notify_sa(struct mip6sec_net *mn, u8 cmd,
+		       struct mip6sec_sa *sa, gfp_t gfp);
+struct mip6sec_event {
+	const u8 *nai;
+	u8 nai_len;
+	u8 use;
+	u32 spi;
+	const struct in6_addr *ha;
+	const struct in6_addr *hoa;	/* fbu-accepted: previous CoA */
+	const struct in6_addr *coa;
+	u16 seq;
+	u32 lifetime;			/* seconds */
+};
+
+void mip6sec_notify_key_request(struct mip6sec_net *mn,
+				const struct mip6sec_event *e);
+void mip6sec_notify_fbu(struct mip6sec_net *mn, const struct mip6sec_event *e);
 
 #endif /* _MIP6SEC_H */

@@ -42,15 +42,37 @@ static const struct genl_multicast_group mip6sec_mcgrps[] = {
 #define REJECT_ARG	REJECT("attribute not taken by this operation")
 
 /* Attributes that only ever appear in replies and notifications. */
+#define REJECT_OUT	REJECT("attribute is output only")
+#define OUTPUT_ONLY_BUT_LIFETIME					\
+	[MIP6SEC_A_PAD] = REJECT_OUT,					\
+	[MIP6SEC_A_LAST_SEQ] = REJECT_OUT,				\
+	[MIP6SEC_A_USES] = REJECT_OUT,					\
+	[MIP6SEC_A_SEQ] = REJECT_OUT,					\
+	[MIP6SEC_A_AUTH] = REJECT_OUT,					\
+	[MIP6SEC_A_REASON] = REJECT_OUT,				\
+	[MIP6SEC_A_STATS] = REJECT_OUT,					\
+	[MIP6SEC_A_HA] = REJECT_OUT,					\
+	[MIP6SEC_A_PCOA] = REJECT_OUT
 #define OUTPUT_ONLY							\
-	[MIP6SEC_A_PAD] = REJECT("attribute is output only"),		\
-	[MIP6SEC_A_LAST_SEQ] = REJECT("attribute is output only"),	\
-	[MIP6SEC_A_USES] = REJECT("attribute is output only"),		\
-	[MIP6SEC_A_SEQ] = REJECT("attribute is output only"),		\
-	[MIP6SEC_A_LIFETIME] = REJECT("attribute is output only"),	\
-	[MIP6SEC_A_AUTH] = REJECT("attribute is output only"),		\
-	[MIP6SEC_A_REASON] = REJECT("attribute is output only"),	\
-	[MIP6SEC_A_STATS] = REJECT("attribute is output only")
+	[MIP6SEC_A_LIFETIME] = REJECT_OUT,				\
+	OUTPUT_ONLY_BUT_LIFETIME
+
+/* Attributes of the SA operations, refused by the others. */
+#define NO_SA_ARGS							\
+	[MIP6SEC_A_NAI] = REJECT_ARG,					\
+	[MIP6SEC_A_SPI] = REJECT_ARG,					\
+	[MIP6SEC_A_SA_USE] = REJECT_ARG,				\
+	[MIP6SEC_A_KEY_NAME] = REJECT_ARG,				\
+	[MIP6SEC_A_REPLAY] = REJECT_ARG
+
+#define NAI_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, MIP6SEC_NAI_MAX)
+#define SPI_POLICY	NLA_POLICY_MIN(NLA_U32, MIP6SEC_SPI_MIN)
+
+/* Not const: the policy's pointer is const only from 6.2 on. */
+static struct netlink_range_validation sa_lifetime_range __ro_after_init = {
+	.min = 1,
+	.max = MIP6SEC_SA_LIFETIME_MAX,
+};
 
 static const struct nla_policy mip6sec_kbm_add_policy[MIP6SEC_A_MAX + 1] = {
 	[MIP6SEC_A_HOA] = ADDR_POLICY,
@@ -58,6 +80,7 @@ static const struct nla_policy mip6sec_kbm_add_policy[MIP6SEC_A_MAX + 1] = {
 	[MIP6SEC_A_COA] = REJECT_ARG,
 	[MIP6SEC_A_KEY] = NLA_POLICY_EXACT_LEN(MIP6SEC_KBM_LEN),
 	OUTPUT_ONLY,
+	NO_SA_ARGS,
 };
 
 /* kbm-del, kbm-get, binding-get, binding-del: a home address only. */
@@ -67,10 +90,43 @@ static const struct nla_policy mip6sec_hoa_policy[MIP6SEC_A_MAX + 1] = {
 	[MIP6SEC_A_COA] = REJECT_ARG,
 	[MIP6SEC_A_KEY] = REJECT_KEY,
 	OUTPUT_ONLY,
+	NO_SA_ARGS,
 };
 
 /* binding-flush, stats-get, stats-reset: no attributes. */
 static const struct nla_policy mip6sec_noarg_policy[MIP6SEC_A_MAX + 1] = {
+	[MIP6SEC_A_HOA] = REJECT_ARG,
+	[MIP6SEC_A_CN] = REJECT_ARG,
+	[MIP6SEC_A_COA] = REJECT_ARG,
+	[MIP6SEC_A_KEY] = REJECT_KEY,
+	OUTPUT_ONLY,
+	NO_SA_ARGS,
+};
+
+static const struct nla_policy mip6sec_sa_add_policy[MIP6SEC_A_MAX + 1] = {
+	[MIP6SEC_A_NAI] = NAI_POLICY,
+	[MIP6SEC_A_SPI] = SPI_POLICY,
+	[MIP6SEC_A_SA_USE] = NLA_POLICY_RANGE(NLA_U32, MIP6SEC_SA_USE_MN_HA,
+					      MIP6SEC_SA_USE_MAX),
+	[MIP6SEC_A_KEY] = NLA_POLICY_RANGE(NLA_BINARY, MIP6SEC_SA_KEY_MIN,
+					   MIP6SEC_SA_KEY_MAX),
+	[MIP6SEC_A_KEY_NAME] = NLA_POLICY_EXACT_LEN(MIP6SEC_KEY_NAME_LEN),
+	[MIP6SEC_A_HOA] = ADDR_POLICY,
+	[MIP6SEC_A_LIFETIME] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						     &sa_lifetime_range),
+	[MIP6SEC_A_REPLAY] = NLA_POLICY_MAX(NLA_U32, MIP6SEC_REPLAY_MAX),
+	[MIP6SEC_A_CN] = REJECT_ARG,
+	[MIP6SEC_A_COA] = REJECT_ARG,
+	OUTPUT_ONLY_BUT_LIFETIME,
+};
+
+/* sa-del, sa-get: an NAI and an SPI. */
+static const struct nla_policy mip6sec_sa_policy[MIP6SEC_A_MAX + 1] = {
+	[MIP6SEC_A_NAI] = NAI_POLICY,
+	[MIP6SEC_A_SPI] = SPI_POLICY,
+	[MIP6SEC_A_SA_USE] = REJECT_ARG,
+	[MIP6SEC_A_KEY_NAME] = REJECT_ARG,
+	[MIP6SEC_A_REPLAY] = REJECT_ARG,
 	[MIP6SEC_A_HOA] = REJECT_ARG,
 	[MIP6SEC_A_CN] = REJECT_ARG,
 	[MIP6SEC_A_COA] = REJECT_ARG,
@@ -89,7 +145,26 @@ static size_t kbm_msg_size(void)
 static size_t binding_msg_size(void)
 {
 	return nla_total_size(sizeof(struct in6_addr)) * 3 +	/* hoa, coa, cn */
-	       nla_total_size(sizeof(u32)) * 4;	/* seq, lifetime, auth, reason */
+	       nla_total_size(MIP6SEC_NAI_MAX) +		/* nai */
+	       nla_total_size(sizeof(u32)) * 5; /* seq, lifetime, auth, reason, spi */
+}
+
+static size_t sa_msg_size(void)
+{
+	return nla_total_size(MIP6SEC_NAI_MAX) +		/* nai */
+	       nla_total_size(MIP6SEC_KEY_NAME_LEN) +		/* key-name */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* hoa */
+	       nla_total_size(sizeof(u32)) * 5 +  /* spi, use, lifetime, replay,
+						   * last-seq
+						   */
+	       nla_total_size_64bit(sizeof(u64));		/* uses */
+}
+
+static size_t event_msg_size(void)
+{
+	return nla_total_size(MIP6SEC_NAI_MAX) +		/* nai */
+	       nla_total_size(sizeof(struct in6_addr)) * 3 +	/* ha, hoa/pcoa, coa */
+	       nla_total_size(sizeof(u32)) * 4;	/* spi, use, seq, lifetime */
 }
 
 static struct mip6sec_net *info_pernet(struct genl_info *info)
@@ -159,9 +234,9 @@ static int kbm_fill(struct sk_buff *skb, struct mip6sec_kbm *kbm)
 	bool seq_valid;
 
 	spin_lock_bh(&kbm->lock);
-	seq_valid = kbm->seq_valid;
+	seq_valid = kbm->seq.valid;
 	if (seq_valid)
-		last_seq = kbm->last_seq;
+		last_seq = kbm->seq.last;
 	spin_unlock_bh(&kbm->lock);
 
 	if (put_addr(skb, MIP6SEC_A_HOA, &kbm->hoa))
@@ -174,6 +249,34 @@ static int kbm_fill(struct sk_buff *skb, struct mip6sec_kbm *kbm)
 			      MIP6SEC_A_PAD))
 		return -EMSGSIZE;
 	return 0;
+}
+
+/* A reply to @info for @cmd, room for @size octets of attributes. */
+static struct sk_buff *reply_new(struct genl_info *info, u8 cmd, size_t size,
+				 void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &mip6sec_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Send the reply, or drop it when filling it failed with @err. */
+static int reply_send(struct genl_info *info, struct sk_buff *msg, void *hdr,
+		      int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
 static int mip6sec_nl_kbm_get(struct sk_buff *skb, struct genl_info *info)
@@ -189,15 +292,9 @@ static int mip6sec_nl_kbm_get(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	nla_memcpy(&hoa, info->attrs[MIP6SEC_A_HOA], sizeof(hoa));
 
-	msg = genlmsg_new(kbm_msg_size(), GFP_KERNEL);
+	msg = reply_new(info, MIP6SEC_CMD_KBM_GET, kbm_msg_size(), &hdr);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &mip6sec_genl_family, 0,
-				MIP6SEC_CMD_KBM_GET);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
 
 	mutex_lock(&mn->kbm.lock);
 	kbm = mip6sec_kbm_lookup_locked(&mn->kbm, &hoa);
@@ -206,15 +303,7 @@ static int mip6sec_nl_kbm_get(struct sk_buff *skb, struct genl_info *info)
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MIP6SEC_A_HOA],
 				    "no Kbm for this home address");
-	if (err)
-		goto err_free;
-
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return err;
+	return reply_send(info, msg, hdr, err);
 }
 
 static int mip6sec_nl_kbm_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -264,6 +353,10 @@ static int binding_fill(struct sk_buff *skb, const struct mip6sec_binding *b)
 	    nla_put_u32(skb, MIP6SEC_A_LIFETIME, mip6sec_binding_lifetime(b)) ||
 	    nla_put_u32(skb, MIP6SEC_A_AUTH, b->auth))
 		return -EMSGSIZE;
+	if (b->nai_len &&
+	    (nla_put(skb, MIP6SEC_A_NAI, b->nai_len, b->nai) ||
+	     nla_put_u32(skb, MIP6SEC_A_SPI, b->spi)))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -280,15 +373,9 @@ static int mip6sec_nl_binding_get(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	nla_memcpy(&hoa, info->attrs[MIP6SEC_A_HOA], sizeof(hoa));
 
-	msg = genlmsg_new(binding_msg_size(), GFP_KERNEL);
+	msg = reply_new(info, MIP6SEC_CMD_BINDING_GET, binding_msg_size(), &hdr);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &mip6sec_genl_family, 0,
-				MIP6SEC_CMD_BINDING_GET);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
 
 	rcu_read_lock();
 	b = mip6sec_bcache_lookup_rcu(mn, &hoa);
@@ -297,15 +384,7 @@ static int mip6sec_nl_binding_get(struct sk_buff *skb, struct genl_info *info)
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MIP6SEC_A_HOA],
 				    "no binding for this home address");
-	if (err)
-		goto err_free;
-
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return err;
+	return reply_send(info, msg, hdr, err);
 }
 
 static int mip6sec_nl_binding_dump(struct sk_buff *skb,
@@ -382,32 +461,229 @@ static int mip6sec_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 
 	mip6sec_stats_read(info_pernet(info), cnt);
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = reply_new(info, MIP6SEC_CMD_STATS_GET, NLMSG_DEFAULT_SIZE, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &mip6sec_genl_family, 0,
-				MIP6SEC_CMD_STATS_GET);
-	if (!hdr)
-		goto err_free;
 	nest = nla_nest_start(msg, MIP6SEC_A_STATS);
 	if (!nest)
-		goto err_free;
+		return reply_send(info, msg, hdr, -EMSGSIZE);
 	for (i = MIP6SEC_STAT_PAD + 1; i < __MIP6SEC_STAT_MAX; i++)
 		if (nla_put_u64_64bit(msg, i, cnt[i], MIP6SEC_STAT_PAD))
-			goto err_free;
+			return reply_send(info, msg, hdr, -EMSGSIZE);
 	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
+	return reply_send(info, msg, hdr, 0);
 }
 
 static int mip6sec_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
 {
 	mip6sec_stats_reset(info_pernet(info));
 	return 0;
+}
+
+static int sa_add(struct genl_info *info, const struct nlattr *key)
+{
+	struct nlattr **attrs = info->attrs;
+	struct mip6sec_sa_params sp = {
+		.nai = nla_data(attrs[MIP6SEC_A_NAI]),
+		.nai_len = nla_len(attrs[MIP6SEC_A_NAI]),
+		.spi = nla_get_u32(attrs[MIP6SEC_A_SPI]),
+		.use = nla_get_u32(attrs[MIP6SEC_A_SA_USE]),
+		.key = nla_data(key),
+		.key_len = nla_len(key),
+	};
+	struct in6_addr hoa;
+	unsigned int i;
+
+	/* RFC 7542: UTF-8, no control characters (also keeps logs clean). */
+	for (i = 0; i < sp.nai_len; i++) {
+		if (sp.nai[i] < 0x20 || sp.nai[i] == 0x7f) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[MIP6SEC_A_NAI],
+					    "NAI must not contain control characters");
+			return -EINVAL;
+		}
+	}
+	if (attrs[MIP6SEC_A_REPLAY])
+		sp.replay = nla_get_u32(attrs[MIP6SEC_A_REPLAY]);
+	if (attrs[MIP6SEC_A_LIFETIME])
+		sp.lifetime = nla_get_u32(attrs[MIP6SEC_A_LIFETIME]);
+	if (attrs[MIP6SEC_A_KEY_NAME])
+		sp.key_name = nla_data(attrs[MIP6SEC_A_KEY_NAME]);
+	if (attrs[MIP6SEC_A_HOA]) {
+		nla_memcpy(&hoa, attrs[MIP6SEC_A_HOA], sizeof(hoa));
+		if (!mip6sec_addr_global(&hoa)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[MIP6SEC_A_HOA],
+					    "home address must be unicast and global");
+			return -EINVAL;
+		}
+		sp.hoa = &hoa;
+	}
+	if (sp.use == MIP6SEC_SA_USE_FBU) {
+		if (sp.hoa) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[MIP6SEC_A_HOA],
+					    "a fast handover key is not bound to a home address");
+			return -EINVAL;
+		}
+		if (sp.replay != MIP6SEC_REPLAY_SEQ) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    attrs[MIP6SEC_A_REPLAY],
+					    "Fast Binding Updates are protected by sequence numbers only");
+			return -EINVAL;
+		}
+	}
+	return mip6sec_sa_add(info_pernet(info), &sp, info->extack);
+}
+
+static int mip6sec_nl_sa_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *key = info->attrs[MIP6SEC_A_KEY];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_NAI) ||
+	    GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_SPI) ||
+	    GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_SA_USE) ||
+	    GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_KEY))
+		err = -EINVAL;
+	else
+		err = sa_add(info, key);
+	/* Do not leave the key in the request's memory. */
+	if (key)
+		memzero_explicit(nla_data(key), nla_len(key));
+	return err;
+}
+
+static int mip6sec_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *nai = info->attrs[MIP6SEC_A_NAI];
+	u32 spi;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_NAI))
+		return -EINVAL;
+	if (info->attrs[MIP6SEC_A_SPI])
+		spi = nla_get_u32(info->attrs[MIP6SEC_A_SPI]);
+	return mip6sec_sa_del(info_pernet(info), nla_data(nai), nla_len(nai),
+			      info->attrs[MIP6SEC_A_SPI] ? &spi : NULL,
+			      info->extack);
+}
+
+/* Never puts the key. Caller holds the SA table mutex. */
+static int sa_fill(struct sk_buff *skb, struct mip6sec_sa *sa)
+{
+	u16 last_seq = 0;
+	bool seq_valid;
+
+	spin_lock_bh(&sa->lock);
+	seq_valid = sa->seq.valid;
+	if (seq_valid)
+		last_seq = sa->seq.last;
+	spin_unlock_bh(&sa->lock);
+
+	if (nla_put(skb, MIP6SEC_A_NAI, sa->nai->len, sa->nai->id) ||
+	    nla_put_u32(skb, MIP6SEC_A_SPI, sa->spi) ||
+	    nla_put_u32(skb, MIP6SEC_A_SA_USE, sa->use) ||
+	    nla_put_u32(skb, MIP6SEC_A_REPLAY, sa->replay) ||
+	    nla_put_u64_64bit(skb, MIP6SEC_A_USES, atomic64_read(&sa->uses),
+			      MIP6SEC_A_PAD))
+		return -EMSGSIZE;
+	if (sa->has_name &&
+	    nla_put(skb, MIP6SEC_A_KEY_NAME, sizeof(sa->key_name),
+		    sa->key_name))
+		return -EMSGSIZE;
+	if (sa->has_hoa && put_addr(skb, MIP6SEC_A_HOA, &sa->hoa))
+		return -EMSGSIZE;
+	if (sa->expires &&
+	    nla_put_u32(skb, MIP6SEC_A_LIFETIME, mip6sec_sa_lifetime(sa)))
+		return -EMSGSIZE;
+	if (seq_valid && nla_put_u32(skb, MIP6SEC_A_LAST_SEQ, last_seq))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int mip6sec_nl_sa_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mip6sec_net *mn = info_pernet(info);
+	struct nlattr *nai = info->attrs[MIP6SEC_A_NAI];
+	struct mip6sec_sa *sa = NULL;
+	struct mip6sec_nai *n;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_NAI) ||
+	    GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_SPI))
+		return -EINVAL;
+
+	msg = reply_new(info, MIP6SEC_CMD_SA_GET, sa_msg_size(), &hdr);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&mn->sa.lock);
+	rcu_read_lock();
+	n = mip6sec_nai_lookup(mn, nla_data(nai), nla_len(nai));
+	if (n)
+		sa = mip6sec_sa_find(n, nla_get_u32(info->attrs[MIP6SEC_A_SPI]));
+	rcu_read_unlock();
+	err = sa ? sa_fill(msg, sa) : -ENOENT;
+	mutex_unlock(&mn->sa.lock);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "no SA with this NAI and SPI");
+	return reply_send(info, msg, hdr, err);
+}
+
+/* A dump request may carry an NAI (and an SPI): then only those SAs. */
+static int mip6sec_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mip6sec_net *mn = mip6sec_pernet(sock_net(skb->sk));
+	struct nlattr *tb[MIP6SEC_A_MAX + 1];
+	long idx = 0, start = cb->args[0];
+	const struct mip6sec_nai *n;
+	struct mip6sec_sa *sa;
+	int err;
+
+	/* Validated against the policy when the dump started. */
+	err = genlmsg_parse(cb->nlh, &mip6sec_genl_family, tb, MIP6SEC_A_MAX,
+			    mip6sec_sa_policy, NULL);
+	if (err)
+		return err;
+
+	mutex_lock(&mn->sa.lock);
+	cb->seq = mn->sa.genid;
+	list_for_each_entry(n, &mn->sa.list, list) {
+		if (tb[MIP6SEC_A_NAI] &&
+		    (nla_len(tb[MIP6SEC_A_NAI]) != n->len ||
+		     memcmp(nla_data(tb[MIP6SEC_A_NAI]), n->id, n->len)))
+			continue;
+		list_for_each_entry(sa, &n->sas, node) {
+			void *hdr;
+
+			if (tb[MIP6SEC_A_SPI] &&
+			    nla_get_u32(tb[MIP6SEC_A_SPI]) != sa->spi)
+				continue;
+			if (idx++ < start)
+				continue;
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq,
+					  &mip6sec_genl_family, NLM_F_MULTI,
+					  MIP6SEC_CMD_SA_GET);
+			if (!hdr) {
+				err = -EMSGSIZE;
+				goto out;
+			}
+			genl_dump_check_consistent(cb, hdr);
+			if (sa_fill(skb, sa)) {
+				genlmsg_cancel(skb, hdr);
+				err = -EMSGSIZE;
+				goto out;
+			}
+			genlmsg_end(skb, hdr);
+			cb->args[0] = idx;
+		}
+	}
+out:
+	mutex_unlock(&mn->sa.lock);
+
+	if (err && cb->args[0] == start)
+		return err;
+	return skb->len;
 }
 
 static const struct genl_ops mip6sec_genl_ops[] = {
@@ -465,6 +741,28 @@ static const struct genl_ops mip6sec_genl_ops[] = {
 		.cmd = MIP6SEC_CMD_STATS_RESET,
 		.doit = mip6sec_nl_stats_reset,
 		.policy = mip6sec_noarg_policy,
+		.maxattr = MIP6SEC_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MIP6SEC_CMD_SA_ADD,
+		.doit = mip6sec_nl_sa_add,
+		.policy = mip6sec_sa_add_policy,
+		.maxattr = MIP6SEC_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MIP6SEC_CMD_SA_DEL,
+		.doit = mip6sec_nl_sa_del,
+		.policy = mip6sec_sa_policy,
+		.maxattr = MIP6SEC_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MIP6SEC_CMD_SA_GET,
+		.doit = mip6sec_nl_sa_get,
+		.dumpit = mip6sec_nl_sa_dump,
+		.policy = mip6sec_sa_policy,
 		.maxattr = MIP6SEC_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
@@ -542,6 +840,61 @@ void mip6sec_notify_binding(struct mip6sec_net *mn, u8 cmd,
 		return;
 	}
 	notify(mn, msg, hdr, gfp);
+}
+
+void mip6sec_notify_sa(struct mip6sec_net *mn, u8 cmd,
+		       struct mip6sec_sa *sa, gfp_t gfp)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = notify_new(mn, cmd, sa_msg_size(), &hdr, gfp);
+	if (!msg)
+		return;
+	if (sa_fill(msg, sa)) {
+		nlmsg_free(msg);
+		return;
+	}
+	notify(mn, msg, hdr, gfp);
+}
+
+/* From the packet path: GFP_ATOMIC. */
+static void notify_event(struct mip6sec_net *mn, u8 cmd,
+			 const struct mip6sec_event *e)
+{
+	bool fbu = cmd == MIP6SEC_CMD_FBU_ACCEPTED_NTF;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = notify_new(mn, cmd, event_msg_size(), &hdr, GFP_ATOMIC);
+	if (!msg)
+		return;
+	if (nla_put(msg, MIP6SEC_A_NAI, e->nai_len, e->nai) ||
+	    nla_put_u32(msg, MIP6SEC_A_SPI, e->spi) ||
+	    put_addr(msg, MIP6SEC_A_HA, e->ha) ||
+	    put_addr(msg, fbu ? MIP6SEC_A_PCOA : MIP6SEC_A_HOA, e->hoa) ||
+	    put_addr(msg, MIP6SEC_A_COA, e->coa))
+		goto err;
+	if (fbu && (nla_put_u32(msg, MIP6SEC_A_SEQ, e->seq) ||
+		    nla_put_u32(msg, MIP6SEC_A_LIFETIME, e->lifetime)))
+		goto err;
+	if (!fbu && nla_put_u32(msg, MIP6SEC_A_SA_USE, e->use))
+		goto err;
+	notify(mn, msg, hdr, GFP_ATOMIC);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
+void mip6sec_notify_key_request(struct mip6sec_net *mn,
+				const struct mip6sec_event *e)
+{
+	notify_event(mn, MIP6SEC_CMD_KEY_REQUEST_NTF, e);
+}
+
+void mip6sec_notify_fbu(struct mip6sec_net *mn, const struct mip6sec_event *e)
+{
+	notify_event(mn, MIP6SEC_CMD_FBU_ACCEPTED_NTF, e);
 }
 
 int __init mip6sec_genl_register(void)

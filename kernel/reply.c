@@ -155,8 +155,127 @@ void mip6sec_send_ba(struct mip6sec_net *mn, const struct mip6sec_ba *ba)
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BA_SENT);
 }
 
-/* One Binding Error per be_ratelimit_ms and hash bucket of destinations. */
-static bool be_allow(struct mip6sec_net *mn, const struct in6_addr *dst)
+/* Big-endian store of the low @n octets of @v, at any alignment. */
+static void put_be(u8 *p, u64 v, unsigned int n)
+{
+	while (n--) {
+		p[n] = v & 0xff;
+		v >>= 8;
+	}
+}
+
+/* Pad mh[off..) with @k octets: Pad1 or PadN (RFC 6275 6.2.2, 6.2.3). */
+static unsigned int put_pad(u8 *mh, unsigned int off, unsigned int k)
+{
+	if (k == 1) {
+		mh[off] = MH_OPT_PAD1;
+	} else if (k >= 2) {
+		mh[off] = MH_OPT_PADN;
+		mh[off + 1] = k - 2;
+	}
+	return off + k;
+}
+
+/* Pad so that the next option starts at an offset of @mul n + @rem. */
+static unsigned int put_align(u8 *mh, unsigned int off, unsigned int mul,
+			      unsigned int rem)
+{
+	return put_pad(mh, off, (mul + rem - off % mul) % mul);
+}
+
+/* 12 + MN-ID 256 + pad 7 + replay 10 + pad 7 + authentication 19 */
+#define ACK_MAX_LEN	320
+
+/*
+ * BA (RFC 6275 6.1.8) or FBack (RFC 5568 6.2.3) with the options of the
+ * RFC 4285 roles, in this order: Mobile Node Identifier (RFC 4283), the
+ * Replay Protection option at 8n+2, the authentication option at 8n+5
+ * (a 4n+1 offset), computed like the message it answers (same subtype,
+ * SPI and key), last; without it, padding to the 8-octet boundary.
+ * Returns 0 once sent.
+ */
+int mip6sec_send_ack(struct mip6sec_net *mn, const struct mip6sec_ack *a)
+{
+	unsigned int off = 12, auth_off = 0, len;
+	struct mh_seg seg[MH_AUTH_SEGS];
+	u8 mh[ACK_MAX_LEN];
+	struct mh_msg m;
+	int err, n;
+
+	BUILD_BUG_ON(12 + 3 + MIP6SEC_NAI_MAX + 7 + 10 + 7 +
+		     2 + MH_AUTH_FIXED + MIP6SEC_AUTH_LEN > ACK_MAX_LEN);
+	if (!a->nai_len || a->nai_len > MIP6SEC_NAI_MAX)
+		return -EINVAL;
+	mh_header(mh, sizeof(mh), a->type);
+	mh[6] = a->status;
+	mh[7] = 0;
+	mh[8] = a->seq >> 8;
+	mh[9] = a->seq & 0xff;
+	mh[10] = a->lifetime >> 8;
+	mh[11] = a->lifetime & 0xff;
+
+	mh[off] = MH_OPT_MNID;
+	mh[off + 1] = 1 + a->nai_len;
+	mh[off + 2] = 1;		/* NAI (RFC 4283 3) */
+	memcpy(mh + off + 3, a->nai, a->nai_len);
+	off += 3 + a->nai_len;
+
+	if (a->has_ts) {
+		off = put_align(mh, off, 8, 2);
+		mh[off] = MH_OPT_REPLAY;
+		mh[off + 1] = 8;
+		put_be(mh + off + 2, a->ts, 8);
+		off += 10;
+	}
+	if (a->sa) {
+		/*
+		 * 4n+1 (RFC 4285 5), and 8n+5 so that the option ends the
+		 * message on its 8-octet boundary: nothing may follow it.
+		 */
+		off = put_align(mh, off, 8, 5);
+		auth_off = off;
+		mh[off] = MH_OPT_AUTH;
+		mh[off + 1] = MH_AUTH_FIXED + MIP6SEC_AUTH_LEN;
+		mh[off + 2] = a->subtype;
+		put_be(mh + off + 3, a->spi, 4);
+		off += 2 + MH_AUTH_FIXED + MIP6SEC_AUTH_LEN;
+	}
+	len = ALIGN(off, 8);
+	put_pad(mh, off, len - off);
+	mh[1] = len / 8 - 1;
+
+	if (a->sa) {
+		/* Assembled by the receive-side code, as for the Kbm BA. */
+		if (mh_parse(mh, len, &m) != MH_OK)
+			return -EINVAL;
+		n = mh_auth_input(&m, mh, auth_off, a->auth_coa->s6_addr,
+				  a->auth_hoa->s6_addr, seg);
+		if (n < 0)
+			return -EINVAL;
+		if (a->subtype == MH_AUTH_MN_AAA)
+			err = mip6sec_hmac_sha1_96_aaa(&a->sa->hmac, seg, n,
+						       mh + MH_AUTH_DATA_OFF(auth_off));
+		else
+			err = mip6sec_hmac_sha1_96(&a->sa->hmac, seg, n,
+						   mh + MH_AUTH_DATA_OFF(auth_off));
+		if (err)
+			return err;
+	}
+	mh_set_csum(mh, len, a->src, a->rh2 ? a->rh2 : a->dst);
+
+	err = mh_xmit(mn->net, a->src, a->dst, a->rh2, mh, len);
+	if (!err)
+		mip6sec_stat_inc(mn, a->type == MH_FBACK ?
+				 MIP6SEC_STAT_FBACK_SENT :
+				 MIP6SEC_STAT_BA_SENT);
+	return err;
+}
+
+/*
+ * One error reply (Binding Error, rejecting BA) per be_ratelimit_ms and
+ * hash bucket of destinations.
+ */
+bool mip6sec_reply_allowed(struct mip6sec_net *mn, const struct in6_addr *dst)
 {
 	unsigned int ms = READ_ONCE(mip6sec_be_ratelimit_ms);
 	unsigned long now = jiffies, last, *slot;
@@ -177,8 +296,10 @@ void mip6sec_be_init(struct mip6sec_net *mn)
 	int i;
 
 	get_random_bytes(&mn->be_key, sizeof(mn->be_key));
-	for (i = 0; i < MIP6SEC_BE_BUCKETS; i++)
+	for (i = 0; i < MIP6SEC_BE_BUCKETS; i++) {
 		mn->be_last[i] = past;
+		mn->keyreq_last[i] = past;
+	}
 }
 
 /*
@@ -193,7 +314,7 @@ void mip6sec_send_be(struct mip6sec_net *mn, const struct in6_addr *src,
 
 	if (!(ipv6_addr_type(dst) & IPV6_ADDR_UNICAST))
 		return;
-	if (!be_allow(mn, dst)) {
+	if (!mip6sec_reply_allowed(mn, dst)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BE_RATELIMITED);
 		return;
 	}

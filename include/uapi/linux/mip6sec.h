@@ -15,6 +15,39 @@
 /* A preconfigured Kbm is exactly the size of an HMAC-SHA1 output. */
 #define MIP6SEC_KBM_LEN		20
 
+/* RFC 4285 / fast handover keys: length bounds, octets. */
+#define MIP6SEC_SA_KEY_MIN	16
+#define MIP6SEC_SA_KEY_MAX	64
+/* Network Access Identifier (RFC 7542): at most 253 octets, no NUL. */
+#define MIP6SEC_NAI_MAX		253
+/* Key names (draft-giaretta-mip6-amsk, RFC 5295): 64 bits. */
+#define MIP6SEC_KEY_NAME_LEN	8
+/* RFC 4285 6: Mobility SPI values 0-255 are reserved. */
+#define MIP6SEC_SPI_MIN		256
+/* Longest SA lifetime, seconds (2^28, eight and a half years). */
+#define MIP6SEC_SA_LIFETIME_MAX	268435456
+
+/* What a mobility security association (sa-add) authenticates. */
+enum mip6sec_sa_use {
+	MIP6SEC_SA_USE_MN_HA = 1,	/* RFC 4285 MN-HA option, at a home agent */
+	MIP6SEC_SA_USE_MN_AAA,		/* RFC 4285 MN-AAA option, at a home agent */
+	MIP6SEC_SA_USE_FBU,		/* FMIPv6 FBU, at a previous access router */
+
+	/* private: */
+	__MIP6SEC_SA_USE_MAX,
+	MIP6SEC_SA_USE_MAX = __MIP6SEC_SA_USE_MAX - 1,
+};
+
+/* Replay protection of a mobility security association (RFC 4285 5). */
+enum mip6sec_replay {
+	MIP6SEC_REPLAY_SEQ,		/* Sequence Number, modulo 2^16 */
+	MIP6SEC_REPLAY_TIMESTAMP,	/* Replay Protection option, NTP time */
+
+	/* private: */
+	__MIP6SEC_REPLAY_MAX,
+	MIP6SEC_REPLAY_MAX = __MIP6SEC_REPLAY_MAX - 1,
+};
+
 /* How a binding cache entry was authorised. */
 enum mip6sec_auth {
 	MIP6SEC_AUTH_NONE,
@@ -56,6 +89,15 @@ enum mip6sec_attrs {
 	MIP6SEC_A_AUTH,		/* u32: enum mip6sec_auth */
 	MIP6SEC_A_REASON,	/* u32: enum mip6sec_del_reason */
 	MIP6SEC_A_STATS,	/* nest: enum mip6sec_stat_attrs */
+	MIP6SEC_A_NAI,		/* binary[1..253]: mobile node identifier (NAI) */
+	MIP6SEC_A_SPI,		/* u32: RFC 4285 Mobility SPI, >= 256 */
+	MIP6SEC_A_SA_USE,	/* u32: enum mip6sec_sa_use */
+	MIP6SEC_A_KEY_NAME,	/* binary[8]: name of the key (never the key) */
+	MIP6SEC_A_REPLAY,	/* u32: enum mip6sec_replay */
+	MIP6SEC_A_HA,		/* binary[16]: this node's address the message
+				 * was sent to (home agent or access router)
+				 */
+	MIP6SEC_A_PCOA,		/* binary[16]: previous care-of address (FBU) */
 
 	/* private: */
 	__MIP6SEC_A_MAX,
@@ -92,6 +134,21 @@ enum mip6sec_stat_attrs {
 	MIP6SEC_STAT_HAO_AUDITED,	/* accepted only as hao_policy=audit */
 	MIP6SEC_STAT_BU_NOKEY_DROPPED,	/* no key and bu_nokey=drop */
 	MIP6SEC_STAT_BC_FULL,		/* refused: max_bindings reached */
+	MIP6SEC_STAT_BU_NO_MNID,	/* RFC 4285 option without an NAI: dropped */
+	MIP6SEC_STAT_BU_UNKNOWN_SPI,	/* known NAI, no SA with this SPI and use */
+	MIP6SEC_STAT_BU_HOA_MISMATCH,	/* SA bound to another home address */
+	MIP6SEC_STAT_TS_MISSING,	/* Replay Protection option required */
+	MIP6SEC_STAT_TS_MISMATCH,	/* timestamp out of window or not newer */
+	MIP6SEC_STAT_KEY_REQUEST,	/* key-request-ntf emitted (listened to or not) */
+	MIP6SEC_STAT_KEY_REQUEST_RATELIMITED,
+	MIP6SEC_STAT_SA_EXPIRED,
+	MIP6SEC_STAT_FBU_RX,		/* Fast Binding Updates seen */
+	MIP6SEC_STAT_FBU_ACCEPTED,
+	MIP6SEC_STAT_FBU_MISSING_OPT,	/* no MN-ID (NAI), auth option or HAO */
+	MIP6SEC_STAT_FBU_NOKEY,		/* no fast handover key for NAI and SPI */
+	MIP6SEC_STAT_FBU_AUTH_FAIL,
+	MIP6SEC_STAT_FBU_REPLAY,
+	MIP6SEC_STAT_FBACK_SENT,
 
 	/* private: */
 	__MIP6SEC_STAT_MAX,
@@ -116,6 +173,16 @@ enum mip6sec_cmds {
 	MIP6SEC_CMD_BINDING_NEW_NTF,
 	MIP6SEC_CMD_BINDING_UPDATE_NTF,
 	MIP6SEC_CMD_BINDING_DEL_NTF,
+	MIP6SEC_CMD_SA_ADD,		/* NAI, SPI, SA_USE, KEY, [KEY_NAME, HOA,
+					 * LIFETIME, REPLAY]; admin
+					 */
+	MIP6SEC_CMD_SA_DEL,		/* NAI, [SPI]; admin */
+	MIP6SEC_CMD_SA_GET,		/* do: NAI, SPI; dump: all or [NAI] */
+	MIP6SEC_CMD_SA_NEW_NTF,
+	MIP6SEC_CMD_SA_DEL_NTF,
+	MIP6SEC_CMD_SA_EXPIRED_NTF,
+	MIP6SEC_CMD_KEY_REQUEST_NTF,	/* NAI, SPI, SA_USE, HA, HOA, COA */
+	MIP6SEC_CMD_FBU_ACCEPTED_NTF,	/* NAI, SPI, PCOA, COA, HA, SEQ, LIFETIME */
 
 	/* private: */
 	__MIP6SEC_CMD_MAX,
