@@ -44,6 +44,10 @@ void binding_fields(struct out *o, const struct mip6sec_obj *obj)
 			out_str(o, "auth", NULL, buf);
 		}
 	}
+	/* Bindings authorised by a mobility SA (RFC 4285) name it. */
+	nai_field(o, obj);
+	if (OBJ_HAS(obj, MIP6SEC_A_SPI))
+		out_u64(o, "spi", NULL, obj->spi);
 }
 
 static int binding_show(struct mip6sec_ctx *ctx, int argc, char **argv)

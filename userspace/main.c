@@ -17,6 +17,7 @@ static int do_help(struct mip6sec_ctx *ctx, int argc, char **argv);
 
 static const struct mip6sec_object objects[] = {
 	{ "kbm",	do_kbm,		kbm_help },
+	{ "sa",		do_sa,		sa_help },
 	{ "binding",	do_binding,	binding_help },
 	{ "stats",	do_stats,	stats_help },
 	{ "monitor",	do_monitor,	monitor_help },
@@ -107,6 +108,25 @@ static int run(struct mip6sec_ctx *ctx, int argc, char **argv)
 	return obj->handler(ctx, argc - 1, argv + 1);
 }
 
+/*
+ * Output options may also end the command line ("mip6sec sa show -j"):
+ * take them off the end, so that no argument value is ever mistaken for
+ * one. Returns the new argc.
+ */
+static int trailing_options(struct mip6sec_ctx *ctx, int argc, char **argv)
+{
+	while (argc > 1) {
+		if (is_opt(argv[argc - 1], "-j", "--json"))
+			ctx->out.json = true;
+		else if (is_opt(argv[argc - 1], "-p", "--pretty"))
+			ctx->out.pretty = true;
+		else
+			break;
+		argc--;
+	}
+	return argc;
+}
+
 int main(int argc, char **argv)
 {
 	struct mip6sec_ctx ctx = { .out = { .fp = stdout } };
@@ -114,7 +134,9 @@ int main(int argc, char **argv)
 
 	n = parse_options(&ctx, argc - 1, argv + 1, &status);
 	if (n >= 0)
-		status = run(&ctx, argc - 1 - n, argv + 1 + n);
+		status = run(&ctx, trailing_options(&ctx, argc - 1 - n,
+						    argv + 1 + n),
+			     argv + 1 + n);
 	mip6sec_disconnect(&ctx);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "Error: cannot write to standard output\n");

@@ -59,10 +59,13 @@ struct mip6sec_replies {
 /* A reply or notification, decoded; @present has bit (1 << MIP6SEC_A_x). */
 struct mip6sec_obj {
 	uint32_t present;
-	struct in6_addr hoa, cn, coa;
+	struct in6_addr hoa, cn, coa, ha, pcoa;
 	uint64_t uses;
-	uint32_t lifetime, auth, reason;
+	uint32_t lifetime, auth, reason, spi, sa_use, replay;
 	uint16_t last_seq, seq;
+	uint8_t key_name[MIP6SEC_KEY_NAME_LEN];
+	size_t nai_len;
+	uint8_t nai[MIP6SEC_NAI_MAX];
 };
 
 #define OBJ_HAS(o, attr) (((o)->present >> (attr)) & 1)
@@ -98,8 +101,15 @@ void mip6sec_err_prefix(FILE *fp, const struct mip6sec_ctx *ctx);
 /* utils.c */
 int parse_addr(const char *s, const char *what, struct in6_addr *addr);
 ssize_t hex_decode(const char *s, size_t len, uint8_t *buf, size_t max);
+int parse_hex(const char *s, size_t len, const char *what, uint8_t **out,
+	      size_t *out_len);
+void hex_encode(const uint8_t *p, size_t len, char *hex);
+int parse_u32(const char *s, const char *what, uint32_t min, uint32_t max,
+	      uint32_t *val);
 int parse_kbm_hex(const char *s, size_t len, uint8_t key[MIP6SEC_KBM_LEN]);
 int read_key_file(const char *path, uint8_t key[MIP6SEC_KBM_LEN]);
+int read_hex_file(const char *kw, const char *what, const char *path,
+		  uint8_t **out, size_t *out_len);
 bool is_help(const char *arg);
 const void *lookup(const char *word, const void *table, size_t n,
 		   size_t stride, bool *ambiguous);
@@ -116,15 +126,29 @@ void print_objs(struct mip6sec_ctx *ctx, const struct mip6sec_replies *r,
 
 /* Objects. */
 int do_kbm(struct mip6sec_ctx *ctx, int argc, char **argv);
+int do_sa(struct mip6sec_ctx *ctx, int argc, char **argv);
 int do_binding(struct mip6sec_ctx *ctx, int argc, char **argv);
 int do_stats(struct mip6sec_ctx *ctx, int argc, char **argv);
 int do_monitor(struct mip6sec_ctx *ctx, int argc, char **argv);
 int do_derive(struct mip6sec_ctx *ctx, int argc, char **argv);
 extern const char kbm_help[], binding_help[], stats_help[], monitor_help[];
-extern const char derive_help[];
+extern const char derive_help[], sa_help[];
 
 void kbm_fields(struct out *o, const struct mip6sec_obj *obj);
 void binding_fields(struct out *o, const struct mip6sec_obj *obj);
+void sa_fields(struct out *o, const struct mip6sec_obj *obj);
+void nai_field(struct out *o, const struct mip6sec_obj *obj);
+void sa_use_field(struct out *o, uint32_t use);
+
+/*
+ * "sa add": parse @argv, derive the key, and hand the attributes of the
+ * request to @send (the kernel, or a test). Usage errors come before
+ * @send is called; every key buffer is wiped on return.
+ */
+#define SA_ADD_MAX_ATTRS 8
+typedef int (*sa_add_send_fn)(void *arg, const struct mip6sec_attr *attrs,
+			      size_t nattrs);
+int sa_add_run(int argc, char **argv, sa_add_send_fn send, void *arg);
 void stats_print(struct out *o, const struct nlmsghdr *nlh);
 int monitor_print(struct out *o, const struct nlmsghdr *nlh);
 

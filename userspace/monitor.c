@@ -5,6 +5,7 @@
  * state is needed.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,15 +19,29 @@
 
 const char monitor_help[] =
 	"Usage: mip6sec monitor\n"
-	"Prints key and binding events until interrupted.\n";
+	"Prints key, SA, binding, key request and fast handover events until\n"
+	"interrupted.\n";
 
-static const char *const event_names[MIP6SEC_CMD_MAX + 1] = {
-	[MIP6SEC_CMD_KBM_NEW_NTF]		= "kbm-new",
-	[MIP6SEC_CMD_KBM_DEL_NTF]		= "kbm-del",
-	[MIP6SEC_CMD_KBM_EXHAUSTED_NTF]		= "kbm-exhausted",
-	[MIP6SEC_CMD_BINDING_NEW_NTF]		= "binding-new",
-	[MIP6SEC_CMD_BINDING_UPDATE_NTF]	= "binding-update",
-	[MIP6SEC_CMD_BINDING_DEL_NTF]		= "binding-del",
+typedef void (*fields_fn)(struct out *o, const struct mip6sec_obj *obj);
+
+static void key_request_fields(struct out *o, const struct mip6sec_obj *obj);
+static void fbu_accepted_fields(struct out *o, const struct mip6sec_obj *obj);
+
+static const struct {
+	const char *name;
+	fields_fn fields;
+} events[MIP6SEC_CMD_MAX + 1] = {
+	[MIP6SEC_CMD_KBM_NEW_NTF]	= { "kbm-new", kbm_fields },
+	[MIP6SEC_CMD_KBM_DEL_NTF]	= { "kbm-del", kbm_fields },
+	[MIP6SEC_CMD_KBM_EXHAUSTED_NTF]	= { "kbm-exhausted", kbm_fields },
+	[MIP6SEC_CMD_BINDING_NEW_NTF]	= { "binding-new", binding_fields },
+	[MIP6SEC_CMD_BINDING_UPDATE_NTF] = { "binding-update", binding_fields },
+	[MIP6SEC_CMD_BINDING_DEL_NTF]	= { "binding-del", binding_fields },
+	[MIP6SEC_CMD_SA_NEW_NTF]	= { "sa-new", sa_fields },
+	[MIP6SEC_CMD_SA_DEL_NTF]	= { "sa-del", sa_fields },
+	[MIP6SEC_CMD_SA_EXPIRED_NTF]	= { "sa-expired", sa_fields },
+	[MIP6SEC_CMD_KEY_REQUEST_NTF]	= { "key-request", key_request_fields },
+	[MIP6SEC_CMD_FBU_ACCEPTED_NTF]	= { "fbu-accepted", fbu_accepted_fields },
 };
 
 static const char *const reason_names[MIP6SEC_DEL_REASON_MAX + 1] = {
@@ -37,10 +52,39 @@ static const char *const reason_names[MIP6SEC_DEL_REASON_MAX + 1] = {
 	[MIP6SEC_DEL_REASON_KEY_REMOVED]	= "key-removed",
 };
 
-static bool is_kbm_event(uint8_t cmd)
+static void addr_field(struct out *o, const struct mip6sec_obj *obj,
+		       int attr, const char *key, const struct in6_addr *addr)
 {
-	return cmd == MIP6SEC_CMD_KBM_NEW_NTF || cmd == MIP6SEC_CMD_KBM_DEL_NTF ||
-	       cmd == MIP6SEC_CMD_KBM_EXHAUSTED_NTF;
+	if (OBJ_HAS(obj, attr))
+		out_addr(o, key, addr);
+}
+
+/* A BU or FBU named an NAI that has no SA here: an AAA client may push one. */
+static void key_request_fields(struct out *o, const struct mip6sec_obj *obj)
+{
+	nai_field(o, obj);
+	if (OBJ_HAS(obj, MIP6SEC_A_SPI))
+		out_u64(o, "spi", NULL, obj->spi);
+	if (OBJ_HAS(obj, MIP6SEC_A_SA_USE))
+		sa_use_field(o, obj->sa_use);
+	addr_field(o, obj, MIP6SEC_A_HA, "ha", &obj->ha);
+	addr_field(o, obj, MIP6SEC_A_HOA, "hoa", &obj->hoa);
+	addr_field(o, obj, MIP6SEC_A_COA, "coa", &obj->coa);
+}
+
+/* An FBU was accepted: a handover daemon tunnels PCoA to NCoA. */
+static void fbu_accepted_fields(struct out *o, const struct mip6sec_obj *obj)
+{
+	nai_field(o, obj);
+	if (OBJ_HAS(obj, MIP6SEC_A_SPI))
+		out_u64(o, "spi", NULL, obj->spi);
+	addr_field(o, obj, MIP6SEC_A_PCOA, "pcoa", &obj->pcoa);
+	addr_field(o, obj, MIP6SEC_A_COA, "coa", &obj->coa);
+	addr_field(o, obj, MIP6SEC_A_HA, "ha", &obj->ha);
+	if (OBJ_HAS(obj, MIP6SEC_A_SEQ))
+		out_u64(o, "seq", NULL, obj->seq);
+	if (OBJ_HAS(obj, MIP6SEC_A_LIFETIME))
+		out_u64(o, "lifetime", "lifetime %" PRIu64 "s", obj->lifetime);
 }
 
 static void reason_field(struct out *o, uint32_t reason)
@@ -61,16 +105,13 @@ int monitor_print(struct out *o, const struct nlmsghdr *nlh)
 	const struct genlmsghdr *ghdr = nlmsg_data(nlh);
 	struct mip6sec_obj obj;
 
-	if (ghdr->cmd > MIP6SEC_CMD_MAX || !event_names[ghdr->cmd] ||
+	if (ghdr->cmd > MIP6SEC_CMD_MAX || !events[ghdr->cmd].name ||
 	    mip6sec_obj_parse(nlh, &obj) < 0)
 		return -EINVAL;
 
 	out_obj_begin(o, false);
-	out_str(o, "event", "[%s]", event_names[ghdr->cmd]);
-	if (is_kbm_event(ghdr->cmd))
-		kbm_fields(o, &obj);
-	else
-		binding_fields(o, &obj);
+	out_str(o, "event", "[%s]", events[ghdr->cmd].name);
+	events[ghdr->cmd].fields(o, &obj);
 	if (OBJ_HAS(&obj, MIP6SEC_A_REASON))
 		reason_field(o, obj.reason);
 	out_obj_end(o);

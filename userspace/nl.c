@@ -32,6 +32,13 @@ static const char *const attr_names[MIP6SEC_A_MAX + 1] = {
 	[MIP6SEC_A_AUTH]	= "auth",
 	[MIP6SEC_A_REASON]	= "reason",
 	[MIP6SEC_A_STATS]	= "stats",
+	[MIP6SEC_A_NAI]		= "nai",
+	[MIP6SEC_A_SPI]		= "spi",
+	[MIP6SEC_A_SA_USE]	= "sa_use",
+	[MIP6SEC_A_KEY_NAME]	= "key_name",
+	[MIP6SEC_A_REPLAY]	= "replay",
+	[MIP6SEC_A_HA]		= "ha",
+	[MIP6SEC_A_PCOA]	= "pcoa",
 };
 
 static const struct nla_policy policy[MIP6SEC_A_MAX + 1] = {
@@ -45,7 +52,18 @@ static const struct nla_policy policy[MIP6SEC_A_MAX + 1] = {
 	[MIP6SEC_A_AUTH]	= { .type = NLA_U32 },
 	[MIP6SEC_A_REASON]	= { .type = NLA_U32 },
 	[MIP6SEC_A_STATS]	= { .type = NLA_NESTED },
+	[MIP6SEC_A_NAI]		= { .minlen = 1, .maxlen = MIP6SEC_NAI_MAX },
+	[MIP6SEC_A_SPI]		= { .type = NLA_U32 },
+	[MIP6SEC_A_SA_USE]	= { .type = NLA_U32 },
+	[MIP6SEC_A_KEY_NAME]	= { .minlen = MIP6SEC_KEY_NAME_LEN,
+				    .maxlen = MIP6SEC_KEY_NAME_LEN },
+	[MIP6SEC_A_REPLAY]	= { .type = NLA_U32 },
+	[MIP6SEC_A_HA]		= { .minlen = 16, .maxlen = 16 },
+	[MIP6SEC_A_PCOA]	= { .minlen = 16, .maxlen = 16 },
 };
+
+/* One bit per attribute in struct mip6sec_obj's @present. */
+_Static_assert(MIP6SEC_A_MAX < 32, "mip6sec_obj.present is 32 bits");
 
 const char *mip6sec_attr_name(int type)
 {
@@ -455,5 +473,21 @@ int mip6sec_obj_parse(const struct nlmsghdr *nlh, struct mip6sec_obj *obj)
 		obj->last_seq = nla_get_u32(tb[MIP6SEC_A_LAST_SEQ]);
 	if (tb[MIP6SEC_A_SEQ])
 		obj->seq = nla_get_u32(tb[MIP6SEC_A_SEQ]);
+	if (tb[MIP6SEC_A_NAI])
+		obj->nai_len = nla_memcpy(obj->nai, tb[MIP6SEC_A_NAI],
+					  sizeof(obj->nai));
+	if (tb[MIP6SEC_A_SPI])
+		obj->spi = nla_get_u32(tb[MIP6SEC_A_SPI]);
+	if (tb[MIP6SEC_A_SA_USE])
+		obj->sa_use = nla_get_u32(tb[MIP6SEC_A_SA_USE]);
+	if (tb[MIP6SEC_A_KEY_NAME])
+		nla_memcpy(obj->key_name, tb[MIP6SEC_A_KEY_NAME],
+			   sizeof(obj->key_name));
+	if (tb[MIP6SEC_A_REPLAY])
+		obj->replay = nla_get_u32(tb[MIP6SEC_A_REPLAY]);
+	if (tb[MIP6SEC_A_HA])
+		nla_memcpy(&obj->ha, tb[MIP6SEC_A_HA], sizeof(obj->ha));
+	if (tb[MIP6SEC_A_PCOA])
+		nla_memcpy(&obj->pcoa, tb[MIP6SEC_A_PCOA], sizeof(obj->pcoa));
 	return 0;
 }

@@ -36,6 +36,21 @@ static const char *const stat_names[MIP6SEC_STAT_MAX + 1] = {
 	[MIP6SEC_STAT_HAO_AUDITED]	= "hao_audited",
 	[MIP6SEC_STAT_BU_NOKEY_DROPPED]	= "bu_nokey_dropped",
 	[MIP6SEC_STAT_BC_FULL]		= "bc_full",
+	[MIP6SEC_STAT_BU_NO_MNID]	= "bu_no_mnid",
+	[MIP6SEC_STAT_BU_UNKNOWN_SPI]	= "bu_unknown_spi",
+	[MIP6SEC_STAT_BU_HOA_MISMATCH]	= "bu_hoa_mismatch",
+	[MIP6SEC_STAT_TS_MISSING]	= "ts_missing",
+	[MIP6SEC_STAT_TS_MISMATCH]	= "ts_mismatch",
+	[MIP6SEC_STAT_KEY_REQUEST]	= "key_request",
+	[MIP6SEC_STAT_KEY_REQUEST_RATELIMITED] = "key_request_ratelimited",
+	[MIP6SEC_STAT_SA_EXPIRED]	= "sa_expired",
+	[MIP6SEC_STAT_FBU_RX]		= "fbu_rx",
+	[MIP6SEC_STAT_FBU_ACCEPTED]	= "fbu_accepted",
+	[MIP6SEC_STAT_FBU_MISSING_OPT]	= "fbu_missing_opt",
+	[MIP6SEC_STAT_FBU_NOKEY]	= "fbu_nokey",
+	[MIP6SEC_STAT_FBU_AUTH_FAIL]	= "fbu_auth_fail",
+	[MIP6SEC_STAT_FBU_REPLAY]	= "fbu_replay",
+	[MIP6SEC_STAT_FBACK_SENT]	= "fback_sent",
 };
 
 static const char *stat_name(int type, char *buf, size_t size)

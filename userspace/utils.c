@@ -8,13 +8,18 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netlink/msg.h>
+#include <openssl/crypto.h>
 
 #include "mip6sec.h"
+#include "kdf.h"
 
 #define KEY_FILE_MAX 4096
+/* Keys up to KDF_MAX_LEN octets: hex digits and whitespace. */
+#define HEX_FILE_MAX (4 * KDF_MAX_LEN)
 
 int usage_error(const char *fmt, ...)
 {
@@ -92,6 +97,72 @@ int parse_kbm_hex(const char *s, size_t len, uint8_t key[MIP6SEC_KBM_LEN])
 	return 0;
 }
 
+/*
+ * Hex with an optional 0x prefix, whitespace ignored, into a new buffer
+ * (*out, *out_len) that the caller frees with OPENSSL_clear_free(). @what
+ * names the value in errors; nothing of the input is echoed back.
+ */
+int parse_hex(const char *s, size_t len, const char *what, uint8_t **out,
+	      size_t *out_len)
+{
+	size_t size = len / 2 + 1;
+	ssize_t digits;
+	uint8_t *buf;
+
+	*out = NULL;
+	*out_len = 0;
+	buf = OPENSSL_zalloc(size);
+	if (!buf)
+		return usage_error("out of memory");
+	digits = hex_decode(s, len, buf, size);
+	if (digits < 0) {
+		OPENSSL_clear_free(buf, size);
+		return usage_error("the %s contains a character that is not a hex digit",
+				   what);
+	}
+	if (digits % 2) {
+		OPENSSL_clear_free(buf, size);
+		return usage_error("the %s has an odd number of hex digits (%zd)",
+				   what, digits);
+	}
+	*out = buf;
+	*out_len = digits / 2;
+	return 0;
+}
+
+/* @len octets as 2 * @len lower-case hex digits and a NUL. */
+void hex_encode(const uint8_t *p, size_t len, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		hex[2 * i] = digits[p[i] >> 4];
+		hex[2 * i + 1] = digits[p[i] & 15];
+	}
+	hex[2 * len] = 0;
+}
+
+/* A decimal number from @min to @max (no sign, no blanks). */
+int parse_u32(const char *s, const char *what, uint32_t min, uint32_t max,
+	      uint32_t *val)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (!isdigit((unsigned char)s[0]))
+		goto bad;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		goto bad;
+	*val = v;
+	return 0;
+bad:
+	return usage_error("invalid %s \"%s\": a number from %u to %u", what, s,
+			   min, max);
+}
+
 static int read_all(int fd, char *buf, size_t size, size_t *len)
 {
 	ssize_t n;
@@ -110,29 +181,70 @@ static int read_all(int fd, char *buf, size_t size, size_t *len)
 	return 0;
 }
 
+/*
+ * Up to @size - 1 octets of FILE ("-" is standard input) into @buf. @kw
+ * ("key-file") and @what ("key") name it in errors. 0 or a usage error.
+ */
+static int read_text(const char *kw, const char *what, const char *path,
+		     char *buf, size_t size, size_t *len)
+{
+	bool is_stdin = !strcmp(path, "-");
+	int fd, err;
+
+	*len = 0;
+	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return usage_error("cannot open %s \"%s\": %s", kw, path,
+				   strerror(errno));
+	err = read_all(fd, buf, size, len);
+	if (!is_stdin)
+		close(fd);
+	if (err && is_stdin)
+		return usage_error("cannot read the %s from standard input: %s",
+				   what, strerror(-err));
+	if (err)
+		return usage_error("cannot read %s \"%s\": %s", kw, path,
+				   strerror(-err));
+	if (*len == size && is_stdin)
+		return usage_error("the %s on standard input is too large", what);
+	if (*len == size)
+		return usage_error("%s \"%s\" is too large", kw, path);
+	return 0;
+}
+
 /* FILE holds the key in hex, "-" is standard input. */
 int read_key_file(const char *path, uint8_t key[MIP6SEC_KBM_LEN])
 {
-	bool is_stdin = !strcmp(path, "-");
 	char buf[KEY_FILE_MAX];
-	size_t len = 0;
-	int fd, err;
+	size_t len;
+	int err;
 
-	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return usage_error("cannot open key-file \"%s\": %s", path,
-				   strerror(errno));
-	err = read_all(fd, buf, sizeof(buf), &len);
-	if (err)
-		err = usage_error("cannot read key-file \"%s\": %s", path,
-				  strerror(-err));
-	else if (len == sizeof(buf))
-		err = usage_error("key-file \"%s\" is too large", path);
-	else
+	err = read_text("key-file", "key", path, buf, sizeof(buf), &len);
+	if (!err)
 		err = parse_kbm_hex(buf, len, key);
 	explicit_bzero(buf, sizeof(buf));
-	if (!is_stdin)
-		close(fd);
+	return err;
+}
+
+/*
+ * A key of any length in hex from FILE ("-" is standard input) into a new
+ * buffer, as parse_hex(). @kw ("emsk-file") and @what ("emsk") name it.
+ */
+int read_hex_file(const char *kw, const char *what, const char *path,
+		  uint8_t **out, size_t *out_len)
+{
+	size_t size = HEX_FILE_MAX + 1, len;
+	char *buf = OPENSSL_malloc(size);
+	int err;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!buf)
+		return usage_error("out of memory");
+	err = read_text(kw, what, path, buf, size, &len);
+	if (!err)
+		err = parse_hex(buf, len, what, out, out_len);
+	OPENSSL_clear_free(buf, size);
 	return err;
 }
 

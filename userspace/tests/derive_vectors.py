@@ -10,36 +10,14 @@ Prints one test a line, "NAME|STDIN|WANT|ARGS": ARGS are space-separated
 mip6sec arguments, WANT is the exact standard output, STDIN is empty or
 a file written into DIR to be used as standard input.
 """
-import hashlib
-import hmac
-import ipaddress
 import json
 import os
 import sys
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from eapkeys import a6, kdf, prf  # noqa: E402
 
-def prf(key, data):
-    return hmac.new(key, data, hashlib.sha256).digest()
-
-
-def kdf(key, label, data, length):
-    """RFC 5295 §3.1.2, written out block by block."""
-    s = label.encode() + b"\0" + data + length.to_bytes(2, "big")
-    out, t, n = b"", b"", 1
-    while len(out) < length:
-        t = prf(key, t + s + bytes([n]))
-        out += t
-        n += 1
-    return out[:length]
-
-
-# Self-check against reference/specs.md §6.6 (ERP rRK, computed there).
-assert kdf(bytes(range(64)), "EAP Re-authentication Root Key@ietf.org", b"",
-           64).hex() == ("7b14d586a7f98c5aa759a92e4f53401f620815e34995bd78465a0513"
-                         "7a42b76d5760970ff244d961786310da187cc7e63b6c16173ac2b019"
-                         "8f4ddd81573c13fb")
-
-a6 = lambda s: ipaddress.IPv6Address(s).packed
 EMSK = bytes(range(0x40, 0x80))
 MSK = bytes((7 * i + 3) & 0xff for i in range(64))
 SID = bytes.fromhex("0d") + bytes(range(0x10, 0x50))   # EAP-TLS: type | randoms

@@ -53,11 +53,12 @@ match() {
 	esac
 }
 
-# tc NAME RC STDOUT STDERR ARGS...   (stdin from $STDIN, default /dev/null)
+# tc NAME RC STDOUT STDERR ARGS...   (stdin from $STDIN, default /dev/null;
+# the binary is $TC_BIN, default the CLI)
 tc() {
 	local name=$1 rc=$2 out=$3 err=$4 got
 	shift 4
-	"${WRAP[@]}" "$BIN" "$@" <"${STDIN:-/dev/null}" >"$tmp/out" 2>"$tmp/err"
+	"${WRAP[@]}" "${TC_BIN:-$BIN}" "$@" <"${STDIN:-/dev/null}" >"$tmp/out" 2>"$tmp/err"
 	got=$?
 	if [ "$got" = "$rc" ] && match "$out" "$tmp/out" && match "$err" "$tmp/err"; then
 		result 0 "$name"
@@ -92,6 +93,8 @@ tc "--version"               0 "mip6sec " ''   --version
 tc "help"                    0 "Usage: mip6sec" '' help
 tc "--help"                  0 "Usage: mip6sec" '' --help
 tc "kbm help"                0 "mip6sec kbm add HOA" '' kbm help
+tc "sa help"                 0 "mip6sec sa add nai NAI spi SPI use { mn-ha | mn-aaa | fbu } KEY" '' sa help
+tc "help lists sa"           0 "mip6sec sa del nai NAI [ spi SPI ]" '' help
 tc "binding help"            0 "mip6sec binding flush" '' binding help
 tc "stats help"              0 "mip6sec stats reset" '' stats help
 tc "monitor help"            0 "mip6sec monitor" '' monitor help
@@ -99,7 +102,7 @@ tc "derive help"             0 "mip6sec derive fbu msk KEY par ADDR" '' derive h
 tc "help lists derive"       0 "mip6sec derive usrk emsk KEY" '' help
 tc "no arguments"            1 '' "Usage: mip6sec" 
 tc "unknown object"          1 '' 'Error: unknown object "frob"' frob
-tc "unknown object usage"    1 '' "OBJECT := { kbm | binding | stats | monitor | derive }" frob
+tc "unknown object usage"    1 '' "OBJECT := { kbm | sa | binding | stats | monitor | derive }" frob
 tc "unknown command"         1 '' 'Error: unknown command "frob" for kbm' kbm frob
 tc "unknown option"          1 '' 'Error: unknown option "-x"' -x kbm show
 tc "help takes no args"      1 '' "Error:" help me
@@ -226,10 +229,163 @@ STDIN=$tmp/bad.hex dtc "stdin hex not echoed" "!${EMSK:0:64}" usrk emsk - sessio
 head -c 40000 /dev/zero | tr '\0' '0' >"$tmp/huge.hex"
 STDIN=$tmp/huge.hex dtc "stdin too large" "the usrk on standard input is too large" mn-aaa usrk -
 tc "derive error: -j, nothing on stdout" 1 '' "derive mn-ha needs ha ADDR" -j derive mn-ha usrk $USRK
+tc "derive ... -j at the end: JSON" 0 '{"use":"mn-aaa","key":' '' derive mn-aaa usrk $USRK session-id 01 -j
+tc "-j is an option only at the end" 1 '' "not a hex digit" derive mn-aaa usrk -j session-id 01
+
+# --- sa add: the attributes it would send, against Python (hmac/hashlib) ---
+# "unit sa-add ARGS" runs the CLI's own parsing and key derivation and
+# prints the request's attributes instead of sending them.
+if command -v python3 >/dev/null; then
+	python3 "$HERE/sa_vectors.py" "$tmp" >"$tmp/sa_vectors" 2>"$tmp/sa_vectors.err"
+	result $? "sa add: Python vectors generated" "$(head -5 "$tmp/sa_vectors.err")"
+	while IFS='|' read -r name in want args; do
+		# shellcheck disable=SC2086 # ARGS are space-separated on purpose
+		TC_BIN=$UNIT STDIN=$in tc "sa add sends: $name" 0 "=$want" '' sa-add $args
+	done <"$tmp/sa_vectors"
+else
+	skip "sa add: Python vectors" "no python3"
+fi
+
+# --- sa argument errors: exit 1, a message, nothing sent or printed ---
+NAI=alice@example.org
+K16=000102030405060708090a0b0c0d0e0f
+satc() { # satc NAME STDERR ARGS...: an "sa add" usage error
+	local name=$1 err=$2
+	shift 2
+	tc "sa add error: $name" 1 '' "$err" sa add "$@"
+}
+A=(nai "$NAI" spi 256)
+satc "no arguments"        "=Error: sa add needs nai NAI (the mobile node identifier)"
+satc "no nai"              "sa add needs nai NAI" spi 256 use fbu key "$K16"
+satc "no spi"              "=Error: sa add needs spi SPI (256 or more)" nai "$NAI" use fbu key "$K16"
+satc "no use"              "=Error: sa add needs use mn-ha, mn-aaa or fbu" "${A[@]}" key "$K16"
+satc "no key"              "=Error: sa add needs a key: key HEX, key-file FILE, emsk HEX, emsk-file FILE, usrk HEX, usrk-file FILE, msk HEX or msk-file FILE" "${A[@]}" use mn-ha
+satc "no key, all else"    "sa add needs a key" "${A[@]}" use mn-ha hoa 2001:db8::10 lifetime 60 replay seq
+satc "unknown argument"    '=Error: unknown argument "cn"' "${A[@]}" use fbu key "$K16" cn ::1
+satc "unknown, dangling"   'unknown argument "frob"' "${A[@]}" frob
+satc "dangling nai"        '=Error: "nai" needs an argument' nai
+satc "dangling key"        '"key" needs an argument' "${A[@]}" use fbu key
+satc "dangling emsk-file"  '"emsk-file" needs an argument' "${A[@]}" use mn-ha emsk-file
+satc "dangling usrk-len"   '"usrk-len" needs an argument' "${A[@]}" use mn-ha usrk-len
+for kw in nai spi use hoa lifetime replay session-id ha par usrk-len; do
+	case $kw in
+	nai) v="$NAI" ;; spi) v=300 ;; use) v=mn-ha ;; lifetime) v=10 ;;
+	replay) v=seq ;; session-id) v=01 ;; usrk-len) v=64 ;; *) v=2001:db8::1 ;;
+	esac
+	satc "duplicate $kw" "=Error: duplicate \"$kw\"" "${A[@]}" use mn-ha $kw $v $kw $v
+done
+# NAI
+satc "empty NAI"           "=Error: the NAI is empty" nai "" spi 256 use fbu key "$K16"
+satc "254-octet NAI"       "=Error: the NAI is 254 octets, at most 253 are allowed" nai "$(printf 'u%.0s' {1..242})@example.org" spi 256 use fbu key "$K16"
+satc "NAI with a space"    "=Error: the NAI may only contain printable ASCII characters other than space (octet 6 is 0x20)" nai "alice @x" spi 256 use fbu key "$K16"
+satc "NAI not ASCII"       "=Error: the NAI may only contain printable ASCII characters other than space (octet 2 is 0xc3)" nai "j$(printf '\303\274')rgen@x" spi 256 use fbu key "$K16"
+satc "NAI with a tab"      "=Error: the NAI contains a control character (octet 2 is 0x09)" nai "a$(printf '\t')b" spi 256 use fbu key "$K16"
+satc "NAI with ESC"        "the NAI contains a control character (octet 1 is 0x1b)" nai "$(printf '\033')[31m" spi 256 use fbu key "$K16"
+satc "NAI with DEL"        "the NAI contains a control character (octet 2 is 0x7f)" nai "a$(printf '\177')" spi 256 use fbu key "$K16"
+satc "NAI with a newline"  "the NAI contains a control character (octet 6 is 0x0a)" nai "alice$(printf '\nx')" spi 256 use fbu key "$K16"
+# SPI
+satc "spi 0"               "=Error: SPI 0 is reserved: RFC 4285 reserves 0 to 255, use 256 to 4294967295" nai "$NAI" spi 0 use fbu key "$K16"
+satc "spi 255"             "=Error: SPI 255 is reserved: RFC 4285 reserves 0 to 255, use 256 to 4294967295" nai "$NAI" spi 255 use fbu key "$K16"
+satc "spi 2^32"            '=Error: invalid spi "4294967296": a number from 0 to 4294967295' nai "$NAI" spi 4294967296 use fbu key "$K16"
+satc "spi -1"              'invalid spi "-1"' nai "$NAI" spi -1 use fbu key "$K16"
+satc "spi +256"            'invalid spi "+256"' nai "$NAI" spi +256 use fbu key "$K16"
+satc "spi 256x"            'invalid spi "256x"' nai "$NAI" spi 256x use fbu key "$K16"
+satc "spi 0x100"           'invalid spi "0x100"' nai "$NAI" spi 0x100 use fbu key "$K16"
+satc "spi empty"           'invalid spi ""' nai "$NAI" spi "" use fbu key "$K16"
+# use
+satc "unknown use"         '=Error: invalid use "mn": mn-ha, mn-aaa or fbu' "${A[@]}" use mn key "$K16"
+satc "use ikev2"           'invalid use "ikev2"' "${A[@]}" use ikev2 key "$K16"
+satc "use upper case"      'invalid use "MN-HA"' "${A[@]}" use MN-HA key "$K16"
+# key as given
+satc "key of 15 octets"    "=Error: a key is 16 to 64 octets (32 to 128 hex digits), got 15 octets" "${A[@]}" use fbu key ${K16:2}
+satc "key of 65 octets"    "a key is 16 to 64 octets (32 to 128 hex digits), got 65 octets" "${A[@]}" use fbu key "$K16$K16$K16${K16}00"
+satc "odd key"             "=Error: the key has an odd number of hex digits (33)" "${A[@]}" use fbu key ${K16}0
+satc "non-hex key"         "=Error: the key contains a character that is not a hex digit" "${A[@]}" use fbu key ${K16}zz
+satc "non-hex not echoed"  "!${K16:0:20}" "${A[@]}" use fbu key ${K16}zz
+satc "long key not echoed" "!${K16:0:20}" "${A[@]}" use fbu key "$K16$K16$K16${K16}00"
+satc "key and key-file"    "=Error: give only one key: key, key-file, emsk, emsk-file, usrk, usrk-file, msk or msk-file" "${A[@]}" use fbu key "$K16" key-file /dev/null
+satc "key and emsk"        "give only one key" "${A[@]}" use mn-ha key "$K16" emsk "$EMSK"
+satc "msk and usrk-file"   "give only one key" "${A[@]}" use fbu msk "$EMSK" usrk-file -
+satc "key -"               "the key contains a character that is not a hex digit" "${A[@]}" use fbu key -
+satc "missing key-file"    "=Error: cannot open key-file \"$tmp/none\": No such file or directory" "${A[@]}" use fbu key-file "$tmp/none"
+satc "key-file directory"  "cannot read key-file \"$tmp\"" "${A[@]}" use fbu key-file "$tmp"
+head -c 40000 /dev/zero | tr '\0' '0' >"$tmp/huge.key"
+satc "key-file too large"  "=Error: key-file \"$tmp/huge.key\" is too large" "${A[@]}" use fbu key-file "$tmp/huge.key"
+STDIN=$tmp/huge.key satc "emsk-file - too large" "=Error: the emsk on standard input is too large" "${A[@]}" use mn-aaa emsk-file - session-id 01
+STDIN=/dev/null satc "empty key on stdin" "a key is 16 to 64 octets (32 to 128 hex digits), got 0 octets" "${A[@]}" use fbu key-file -
+printf '%s\n' "${K16:0:30}" >"$tmp/short.key"
+satc "short key-file"      "got 15 octets" "${A[@]}" use fbu key-file "$tmp/short.key"
+# root keys
+satc "short emsk"          "=Error: an emsk is 64 octets (128 hex digits), got 32 octets" "${A[@]}" use mn-aaa emsk "${EMSK:0:64}" session-id 01
+satc "long emsk"           "an emsk is 64 octets (128 hex digits), got 65 octets" "${A[@]}" use mn-aaa emsk "${EMSK}00" session-id 01
+satc "long emsk not echoed" "!${EMSK:0:60}" "${A[@]}" use mn-aaa emsk "${EMSK}00" session-id 01
+satc "short msk"           "an msk is 64 octets (128 hex digits), got 16 octets" "${A[@]}" use fbu msk "$K16" par ::1
+satc "short usrk"          "=Error: a usrk is 16 to 8160 octets, got 15" "${A[@]}" use mn-aaa usrk ${K16:2} session-id 01
+satc "bad hex emsk-file"   "the emsk contains a character that is not a hex digit" "${A[@]}" use mn-aaa emsk-file "$tmp/bad.hex" session-id 01
+satc "missing usrk-file"   "cannot open usrk-file \"$tmp/none\"" "${A[@]}" use mn-aaa usrk-file "$tmp/none" session-id 01
+satc "missing msk-file"    "cannot open msk-file \"$tmp/none\"" "${A[@]}" use fbu msk-file "$tmp/none" par ::1
+# root key and use
+satc "fbu from emsk"       "=Error: use fbu: cannot derive its key from emsk (needs msk)" "${A[@]}" use fbu emsk "$EMSK" session-id 01 par ::1
+satc "fbu from usrk"       "use fbu: cannot derive its key from usrk (needs msk)" "${A[@]}" use fbu usrk "$K16" session-id 01
+satc "mn-ha from msk"      "=Error: use mn-ha: cannot derive its key from msk (needs emsk or usrk)" "${A[@]}" use mn-ha msk "$EMSK" ha ::1
+satc "mn-aaa from msk"     "use mn-aaa: cannot derive its key from msk (needs emsk or usrk)" "${A[@]}" use mn-aaa msk "$EMSK"
+# missing inputs of a derivation
+satc "emsk w/o session-id" "=Error: emsk needs session-id HEX (the EAP Session-ID)" "${A[@]}" use mn-ha emsk "$EMSK" ha ::1
+satc "usrk w/o session-id" "=Error: usrk needs session-id HEX (the EAP Session-ID)" "${A[@]}" use mn-aaa usrk "$K16"
+satc "mn-ha emsk w/o ha"   "=Error: use mn-ha with emsk needs ha ADDR (the home agent address)" "${A[@]}" use mn-ha emsk "$EMSK" session-id 01
+satc "mn-ha usrk w/o ha"   "use mn-ha with usrk needs ha ADDR" "${A[@]}" use mn-ha usrk "$K16" session-id 01
+satc "fbu msk w/o par"     "=Error: use fbu with msk needs par ADDR (the previous access router address)" "${A[@]}" use fbu msk "$EMSK"
+# arguments that do not apply
+satc "session-id with key" "=Error: session-id is only for keys derived from emsk, usrk or msk, not for key" "${A[@]}" use mn-ha key "$K16" session-id 01
+satc "ha with key"         "ha is only for keys derived from emsk, usrk or msk, not for key" "${A[@]}" use mn-ha key "$K16" ha ::1
+satc "par with key"        "par is only for keys derived from emsk, usrk or msk, not for key" "${A[@]}" use fbu key "$K16" par ::1
+satc "usrk-len with key"   "usrk-len is only for keys derived from emsk, usrk or msk, not for key" "${A[@]}" use mn-aaa key "$K16" usrk-len 64
+satc "ha with mn-aaa"      "=Error: ha is only for use mn-ha with emsk or usrk" "${A[@]}" use mn-aaa usrk "$K16" session-id 01 ha ::1
+satc "ha with fbu"         "ha is only for use mn-ha with emsk or usrk" "${A[@]}" use fbu msk "$EMSK" par ::1 ha ::1
+satc "par with mn-ha"      "=Error: par is only for use fbu with msk" "${A[@]}" use mn-ha emsk "$EMSK" session-id 01 ha ::1 par ::1
+satc "par with mn-aaa"     "par is only for use fbu with msk" "${A[@]}" use mn-aaa usrk "$K16" session-id 01 par ::1
+satc "usrk-len with usrk"  "=Error: usrk-len is only for keys derived from emsk" "${A[@]}" use mn-aaa usrk "$K16" session-id 01 usrk-len 32
+satc "usrk-len with msk"   "usrk-len is only for keys derived from emsk" "${A[@]}" use fbu msk "$EMSK" par ::1 usrk-len 32
+satc "usrk-len 15"         '=Error: invalid usrk-len "15": a number from 16 to 8160' "${A[@]}" use mn-aaa emsk "$EMSK" session-id 01 usrk-len 15
+satc "usrk-len 8161"       'invalid usrk-len "8161"' "${A[@]}" use mn-aaa emsk "$EMSK" session-id 01 usrk-len 8161
+satc "hoa with fbu"        "=Error: use fbu takes no hoa: a fast handover key is not bound to a home address" "${A[@]}" use fbu key "$K16" hoa 2001:db8::10
+satc "hoa with fbu, msk"   "use fbu takes no hoa" "${A[@]}" use fbu msk "$EMSK" par ::1 hoa 2001:db8::10
+satc "timestamp with fbu"  "=Error: use fbu takes no replay timestamp: FBUs are checked by sequence number" "${A[@]}" use fbu key "$K16" replay timestamp
+# values
+satc "bad replay"          '=Error: invalid replay "ts": seq or timestamp' "${A[@]}" use mn-ha key "$K16" replay ts
+satc "lifetime 0"          '=Error: invalid lifetime "0": a number from 1 to 268435456' "${A[@]}" use mn-ha key "$K16" lifetime 0
+satc "lifetime 2^28+1"     'invalid lifetime "268435457"' "${A[@]}" use mn-ha key "$K16" lifetime 268435457
+satc "lifetime -1"         'invalid lifetime "-1"' "${A[@]}" use mn-ha key "$K16" lifetime -1
+satc "lifetime 1h"         'invalid lifetime "1h"' "${A[@]}" use mn-ha key "$K16" lifetime 1h
+satc "bad hoa"             '=Error: invalid IPv6 address "2001:db8::zz" for hoa' "${A[@]}" use mn-ha key "$K16" hoa 2001:db8::zz
+satc "IPv4 hoa"            'invalid IPv6 address "192.0.2.1" for hoa' "${A[@]}" use mn-ha key "$K16" hoa 192.0.2.1
+satc "bad ha"              '=Error: invalid IPv6 address "ha1" for ha' "${A[@]}" use mn-ha usrk "$K16" session-id 01 ha ha1
+satc "bad par"             '=Error: invalid IPv6 address "::g" for par' "${A[@]}" use fbu msk "$EMSK" par ::g
+satc "empty session-id"    "=Error: the session-id is empty" "${A[@]}" use mn-aaa usrk "$K16" session-id ""
+satc "odd session-id"      "the session-id has an odd number of hex digits (3)" "${A[@]}" use mn-aaa usrk "$K16" session-id 0d0
+satc "non-hex session-id"  "the session-id contains a character that is not a hex digit" "${A[@]}" use mn-aaa usrk "$K16" session-id 0g
+tc "sa add error: -j, nothing on stdout" 1 '' "use mn-ha with emsk needs ha ADDR" -j sa add "${A[@]}" use mn-ha emsk "$EMSK" session-id 01
+
+# --- sa del and sa show argument errors ---
+tc "sa del: no arguments"  1 '' "=Error: sa del needs nai NAI [spi SPI] (an SPI is unique only per NAI)" sa del
+tc "sa del: spi only"      1 '' "=Error: sa del needs nai NAI [spi SPI] (an SPI is unique only per NAI)" sa del spi 256
+tc "sa del: spi 255"       1 '' "SPI 255 is reserved" sa del nai "$NAI" spi 255
+tc "sa del: bad NAI"       1 '' "the NAI contains a control character" sa del nai "a$(printf '\t')b"
+tc "sa del: long NAI"      1 '' "the NAI is 254 octets, at most 253 are allowed" sa del nai "$(printf 'u%.0s' {1..242})@example.org"
+tc "sa del: unknown arg"   1 '' 'unknown argument "use"' sa del nai "$NAI" use fbu
+tc "sa del: duplicate nai" 1 '' 'duplicate "nai"' sa del nai "$NAI" nai "$NAI"
+tc "sa del: dangling spi"  1 '' '"spi" needs an argument' sa del nai "$NAI" spi
+tc "sa show: spi 65536x"   1 '' 'invalid spi "65536x"' sa show spi 65536x
+tc "sa show: bad NAI"      1 '' "the NAI contains a control character" sa show nai "$(printf '\033')"
+tc "sa show: bare NAI"     1 '' 'unknown argument "alice@example.org"' sa show "$NAI"
+tc "sa show: empty NAI"    1 '' "the NAI is empty" sa show nai ""
+tc "sa show: spi 0"        1 '' "SPI 0 is reserved" sa show nai "$NAI" spi 0
+tc "sa show: duplicate spi" 1 '' 'duplicate "spi"' sa show nai "$NAI" spi 256 spi 257
+tc "sa: unknown command"   1 '' 'Error: unknown command "flush" for sa' sa flush
 
 # --- past parsing: needs the module ---
 if "$BIN" stats >/dev/null 2>&1; then
-	for c in "kbm add" "kbm show" "binding" "stats" "monitor" "abbreviations"; do
+	for c in "kbm add" "kbm show" "sa" "binding" "stats" "monitor" "abbreviations"; do
 		skip "$c without module" "module is loaded"
 	done
 else
@@ -246,6 +402,24 @@ else
 	tc "-j -p kbm list"         2 '' "=$NOMOD" -j -p kbm list
 	tc "--json --pretty kbm"    2 '' "=$NOMOD" --json --pretty kbm
 	tc "kbm del"                2 '' "=$NOMOD" kbm del 2001:db8::1
+	printf '%s\n' "$EMSK" >"$tmp/emsk"
+	tc "sa add key"             2 '' "=$NOMOD" sa add nai "$NAI" spi 256 use mn-ha key "$K16"
+	tc "sa add key, all options" 2 '' "=$NOMOD" sa add nai "$NAI" spi 4294967295 use mn-ha key "$K16$K16$K16$K16" hoa 2001:db8::10 lifetime 268435456 replay timestamp
+	tc "sa add mn-ha from emsk" 2 '' "=$NOMOD" sa add nai "$NAI" spi 256 use mn-ha emsk "$EMSK" session-id 01 ha 2001:db8::1 usrk-len 16
+	tc "sa add mn-aaa from usrk-file" 2 '' "=$NOMOD" sa add nai "$NAI" spi 256 use mn-aaa usrk-file "$tmp/emsk" session-id 01
+	STDIN=$tmp/emsk tc "sa add fbu from msk-file -" 2 '' "=$NOMOD" sa add nai "$NAI" spi 256 use fbu msk-file - par fe80::1 session-id 01 replay seq
+	tc "sa show"                2 '' "=$NOMOD" sa show
+	tc "sa (default show)"      2 '' "=$NOMOD" sa
+	tc "-j sa show nai"         2 '' "=$NOMOD" -j sa show nai "$NAI"
+	tc "sa show nai spi"        2 '' "=$NOMOD" sa show nai "$NAI" spi 256
+	tc "sa show spi"            2 '' "=$NOMOD" sa show spi 256
+	tc "sa show -j (options may end the line)" 2 '' "=$NOMOD" sa show -j
+	tc "monitor -j -p (options may end the line)" 2 '' "=$NOMOD" monitor -j -p
+	tc "sa del nai"             2 '' "=$NOMOD" sa del nai "$NAI"
+	tc "sa del, UTF-8 NAI with a space" 2 '' "=$NOMOD" sa del nai "j$(printf '\303\274')rgen m@example.org"
+	tc "sa show, NAI with a space" 2 '' "=$NOMOD" sa show nai "a b"
+	tc "sa del nai spi"         2 '' "=$NOMOD" sa del nai "$NAI" spi 256
+	tc "abbreviation sa l"      2 '' "=$NOMOD" sa l
 	tc "binding show"           2 '' "=$NOMOD" binding show
 	tc "binding show HOA"       2 '' "=$NOMOD" binding show 2001:db8::1
 	tc "binding del"            2 '' "=$NOMOD" binding del 2001:db8::1

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,23 @@ static void test_binding(void)
 	nlmsg_free(m[1]);
 }
 
+static void test_binding_sa(void)
+{
+	struct nl_msg *m = binding_msg(MIP6SEC_CMD_BINDING_GET,
+				       MIP6SEC_AUTH_MN_HA);
+
+	nla_put(m, MIP6SEC_A_NAI, 3, "a@b");
+	nla_put_u32(m, MIP6SEC_A_SPI, 300);
+	show(false, false, &m, 1, binding_fields, "binding show text, nai and spi",
+	     "hoa " HOA " coa " COA " cn " CN " seq 5 lifetime 120s auth mn-ha"
+	     " nai a@b spi 300\n");
+	show(true, false, &m, 1, binding_fields, "binding show json, nai and spi",
+	     "[{\"hoa\":\"" HOA "\",\"coa\":\"" COA "\",\"cn\":\"" CN "\","
+	     "\"seq\":5,\"lifetime\":120,\"auth\":\"mn-ha\",\"nai\":\"a@b\","
+	     "\"spi\":300}]\n");
+	nlmsg_free(m);
+}
+
 static struct nl_msg *stats_msg(void)
 {
 	struct nl_msg *msg = msg_new(MIP6SEC_CMD_STATS_GET, 0);
@@ -197,6 +215,52 @@ static void test_stats(void)
 	cap_check(&c, "stats json pretty",
 		  "{\n  \"mh_rx\": 5,\n  \"be_ratelimited\": 18446744073709551615,\n"
 		  "  \"stat_99\": 7\n}\n");
+	nlmsg_free(msg);
+}
+
+/* Every counter of the header has a name, snake_case of its enumerator. */
+static void test_stats_names(void)
+{
+	static const struct { int type; const char *name; } want[] = {
+		{ MIP6SEC_STAT_BC_FULL, "bc_full" },
+		{ MIP6SEC_STAT_BU_NO_MNID, "bu_no_mnid" },
+		{ MIP6SEC_STAT_BU_UNKNOWN_SPI, "bu_unknown_spi" },
+		{ MIP6SEC_STAT_BU_HOA_MISMATCH, "bu_hoa_mismatch" },
+		{ MIP6SEC_STAT_TS_MISSING, "ts_missing" },
+		{ MIP6SEC_STAT_TS_MISMATCH, "ts_mismatch" },
+		{ MIP6SEC_STAT_KEY_REQUEST, "key_request" },
+		{ MIP6SEC_STAT_KEY_REQUEST_RATELIMITED, "key_request_ratelimited" },
+		{ MIP6SEC_STAT_SA_EXPIRED, "sa_expired" },
+		{ MIP6SEC_STAT_FBU_RX, "fbu_rx" },
+		{ MIP6SEC_STAT_FBU_ACCEPTED, "fbu_accepted" },
+		{ MIP6SEC_STAT_FBU_MISSING_OPT, "fbu_missing_opt" },
+		{ MIP6SEC_STAT_FBU_NOKEY, "fbu_nokey" },
+		{ MIP6SEC_STAT_FBU_AUTH_FAIL, "fbu_auth_fail" },
+		{ MIP6SEC_STAT_FBU_REPLAY, "fbu_replay" },
+		{ MIP6SEC_STAT_FBACK_SENT, "fback_sent" },
+	};
+	struct nl_msg *msg = msg_new(MIP6SEC_CMD_STATS_GET, 0);
+	struct nlattr *nest = nla_nest_start(msg, MIP6SEC_A_STATS);
+	char want_text[1024] = "", line[64];
+	struct capture c;
+	size_t i;
+	int t;
+
+	/* Every counter, 2 .. MAX: none printed by number. */
+	for (t = MIP6SEC_STAT_MH_RX; t <= MIP6SEC_STAT_MAX; t++)
+		nla_put_u64(msg, t, t);
+	nla_nest_end(msg, nest);
+	stats_print(cap_open(&c, false, false), nlmsg_hdr(msg));
+	fclose(c.fp);
+	check("stats: every counter of the header has a name",
+	      c.buf && !strstr(c.buf, "stat_"));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		snprintf(line, sizeof(line), "%s %d\n", want[i].name, want[i].type);
+		strcat(want_text, line);
+	}
+	check("stats: names of the RFC 4285 and FMIPv6 counters",
+	      c.buf && strstr(c.buf, want_text));
+	free(c.buf);
 	nlmsg_free(msg);
 }
 
@@ -232,6 +296,298 @@ static void test_monitor(void)
 	nlmsg_free(kbm);
 	nlmsg_free(del);
 	nlmsg_free(bad);
+}
+
+#define NAI "alice@example.org"
+static const uint8_t key_name[MIP6SEC_KEY_NAME_LEN] = {
+	0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+};
+
+static struct nl_msg *sa_full(uint8_t cmd)
+{
+	struct nl_msg *msg = msg_new(cmd, NLM_F_MULTI);
+	static const uint8_t key[20] = { 0xab, 0xab, 0xab, 0xab };
+
+	nla_put(msg, MIP6SEC_A_NAI, strlen(NAI), NAI);
+	nla_put_u32(msg, MIP6SEC_A_SPI, 256);
+	nla_put_u32(msg, MIP6SEC_A_SA_USE, MIP6SEC_SA_USE_MN_HA);
+	nla_put(msg, MIP6SEC_A_KEY_NAME, sizeof(key_name), key_name);
+	put_addr(msg, MIP6SEC_A_HOA, HOA);
+	nla_put_u32(msg, MIP6SEC_A_LIFETIME, 3600);
+	nla_put_u32(msg, MIP6SEC_A_REPLAY, MIP6SEC_REPLAY_TIMESTAMP);
+	nla_put_u64(msg, MIP6SEC_A_USES, 3);
+	nla_put_u32(msg, MIP6SEC_A_LAST_SEQ, 17);
+	nla_put(msg, MIP6SEC_A_KEY, sizeof(key), key);	/* must be ignored */
+	return msg;
+}
+
+static struct nl_msg *sa_bare(uint32_t use, uint32_t replay)
+{
+	struct nl_msg *msg = msg_new(MIP6SEC_CMD_SA_GET, NLM_F_MULTI);
+
+	nla_put(msg, MIP6SEC_A_NAI, 15, "bob@example.org");
+	nla_put_u32(msg, MIP6SEC_A_SPI, 4294967295u);
+	nla_put_u32(msg, MIP6SEC_A_SA_USE, use);
+	nla_put_u32(msg, MIP6SEC_A_REPLAY, replay);
+	nla_put_u64(msg, MIP6SEC_A_USES, 0);
+	return msg;
+}
+
+#define SA_FULL_TEXT "nai " NAI " spi 256 use mn-ha key_name 0123456789abcdef " \
+	"hoa " HOA " lifetime 3600s replay timestamp uses 3 last_seq 17"
+#define SA_FULL_JSON "\"nai\":\"" NAI "\",\"spi\":256,\"use\":\"mn-ha\"," \
+	"\"key_name\":\"0123456789abcdef\",\"hoa\":\"" HOA "\"," \
+	"\"lifetime\":3600,\"replay\":\"timestamp\",\"uses\":3,\"last_seq\":17"
+
+static void test_sa(void)
+{
+	struct nl_msg *m[3] = {
+		sa_full(MIP6SEC_CMD_SA_GET),
+		sa_bare(MIP6SEC_SA_USE_MN_AAA, MIP6SEC_REPLAY_SEQ),
+		sa_bare(9, 7),
+	};
+
+	show(false, false, m, 2, sa_fields, "sa show text",
+	     SA_FULL_TEXT "\n"
+	     "nai bob@example.org spi 4294967295 use mn-aaa key_name none "
+	     "hoa any lifetime forever replay seq uses 0 last_seq none\n");
+	show(true, false, m, 2, sa_fields, "sa show json",
+	     "[{" SA_FULL_JSON "},"
+	     "{\"nai\":\"bob@example.org\",\"spi\":4294967295,\"use\":\"mn-aaa\","
+	     "\"key_name\":null,\"hoa\":null,\"lifetime\":null,"
+	     "\"replay\":\"seq\",\"uses\":0,\"last_seq\":null}]\n");
+	show(false, false, m + 2, 1, sa_fields, "sa show: unknown use and replay",
+	     "nai bob@example.org spi 4294967295 use unknown-9 key_name none "
+	     "hoa any lifetime forever replay unknown-7 uses 0 last_seq none\n");
+	show(true, false, m, 0, sa_fields, "sa show: empty dump json", "[]\n");
+	nlmsg_free(m[0]);
+	nlmsg_free(m[1]);
+	nlmsg_free(m[2]);
+}
+
+/* An NAI can come from a packet (key-request): never raw bytes out. */
+static void nai_case(const char *name, const char *nai, size_t len,
+		     const char *want_text, const char *want_json)
+{
+	struct nl_msg *msg = msg_new(MIP6SEC_CMD_KEY_REQUEST_NTF, 0);
+	char want[2048], test[128];
+	struct capture c;
+
+	nla_put(msg, MIP6SEC_A_NAI, len, nai);
+	monitor_print(cap_open(&c, false, false), nlmsg_hdr(msg));
+	snprintf(want, sizeof(want), "[key-request] nai %s\n", want_text);
+	snprintf(test, sizeof(test), "%s, text", name);
+	cap_check(&c, test, want);
+	monitor_print(cap_open(&c, true, false), nlmsg_hdr(msg));
+	snprintf(want, sizeof(want), "{\"event\":\"key-request\",\"nai\":\"%s\"}\n",
+		 want_json);
+	snprintf(test, sizeof(test), "%s, json", name);
+	cap_check(&c, test, want);
+	nlmsg_free(msg);
+}
+
+#define NAI_CASE(name, lit, text, json) \
+	nai_case(name, lit, sizeof(lit) - 1, text, json)
+
+static void test_nai_escape(void)
+{
+	static const char esc[] = "a b\x1b[31m\\\x7f\"@x";
+	struct nl_msg *big = msg_new(MIP6SEC_CMD_KEY_REQUEST_NTF, 0);
+	char raw[MIP6SEC_NAI_MAX];
+	struct capture c;
+
+	nai_case("NAI: controls, space, backslash escaped", esc, sizeof(esc) - 1,
+		 "a\\x20b\\x1b[31m\\x5c\\x7f\"@x",
+		 "a\\\\x20b\\\\x1b[31m\\\\x5c\\\\x7f\\\"@x");
+	NAI_CASE("NAI: a NUL", "a\0b", "a\\x00b", "a\\\\x00b");
+	NAI_CASE("NAI: UTF-8 escaped too", "j\xc3\xbcrgen@x",
+		 "j\\xc3\\xbcrgen@x", "j\\\\xc3\\\\xbcrgen@x");
+
+	memset(raw, 0xff, sizeof(raw));
+	nla_put(big, MIP6SEC_A_NAI, MIP6SEC_NAI_MAX, raw);
+	monitor_print(cap_open(&c, false, false), nlmsg_hdr(big));
+	fclose(c.fp);
+	check("NAI: 253 escaped octets fit",
+	      c.len == strlen("[key-request] nai \n") + 4 * MIP6SEC_NAI_MAX);
+	free(c.buf);
+	nlmsg_free(big);
+}
+
+static void test_monitor_sa(void)
+{
+	struct nl_msg *expired = sa_full(MIP6SEC_CMD_SA_EXPIRED_NTF);
+	struct nl_msg *del = sa_bare(MIP6SEC_SA_USE_FBU, MIP6SEC_REPLAY_SEQ);
+	struct nl_msg *req = msg_new(MIP6SEC_CMD_KEY_REQUEST_NTF, 0);
+	struct nl_msg *fbu = msg_new(MIP6SEC_CMD_FBU_ACCEPTED_NTF, 0);
+	struct nl_msg *bnew = binding_msg(MIP6SEC_CMD_BINDING_NEW_NTF,
+					  MIP6SEC_AUTH_MN_HA);
+	struct capture c;
+
+	genlmsg_hdr(nlmsg_hdr(del))->cmd = MIP6SEC_CMD_SA_DEL_NTF;
+	nla_put(req, MIP6SEC_A_NAI, strlen(NAI), NAI);
+	nla_put_u32(req, MIP6SEC_A_SPI, 257);
+	nla_put_u32(req, MIP6SEC_A_SA_USE, MIP6SEC_SA_USE_MN_AAA);
+	put_addr(req, MIP6SEC_A_HA, CN);
+	put_addr(req, MIP6SEC_A_HOA, HOA);
+	put_addr(req, MIP6SEC_A_COA, COA);
+	nla_put(fbu, MIP6SEC_A_NAI, strlen(NAI), NAI);
+	nla_put_u32(fbu, MIP6SEC_A_SPI, 258);
+	put_addr(fbu, MIP6SEC_A_PCOA, HOA);
+	put_addr(fbu, MIP6SEC_A_COA, COA);
+	put_addr(fbu, MIP6SEC_A_HA, CN);
+	nla_put_u32(fbu, MIP6SEC_A_SEQ, 42);
+	nla_put_u32(fbu, MIP6SEC_A_LIFETIME, 20);
+	nla_put(bnew, MIP6SEC_A_NAI, strlen(NAI), NAI);
+	nla_put_u32(bnew, MIP6SEC_A_SPI, 256);
+
+	monitor_print(cap_open(&c, false, false), nlmsg_hdr(expired));
+	cap_check(&c, "monitor sa-expired text", "[sa-expired] " SA_FULL_TEXT "\n");
+	monitor_print(cap_open(&c, true, false), nlmsg_hdr(expired));
+	cap_check(&c, "monitor sa-expired json",
+		  "{\"event\":\"sa-expired\"," SA_FULL_JSON "}\n");
+	genlmsg_hdr(nlmsg_hdr(expired))->cmd = MIP6SEC_CMD_SA_NEW_NTF;
+	monitor_print(cap_open(&c, true, false), nlmsg_hdr(expired));
+	cap_check(&c, "monitor sa-new json",
+		  "{\"event\":\"sa-new\"," SA_FULL_JSON "}\n");
+	monitor_print(cap_open(&c, false, false), nlmsg_hdr(del));
+	cap_check(&c, "monitor sa-del text",
+		  "[sa-del] nai bob@example.org spi 4294967295 use fbu key_name none "
+		  "hoa any lifetime forever replay seq uses 0 last_seq none\n");
+	monitor_print(cap_open(&c, false, false), nlmsg_hdr(req));
+	cap_check(&c, "monitor key-request text",
+		  "[key-request] nai " NAI " spi 257 use mn-aaa ha " CN " hoa " HOA
+		  " coa " COA "\n");
+	monitor_print(cap_open(&c, true, false), nlmsg_hdr(req));
+	cap_check(&c, "monitor key-request json",
+		  "{\"event\":\"key-request\",\"nai\":\"" NAI "\",\"spi\":257,"
+		  "\"use\":\"mn-aaa\",\"ha\":\"" CN "\",\"hoa\":\"" HOA "\","
+		  "\"coa\":\"" COA "\"}\n");
+	monitor_print(cap_open(&c, false, false), nlmsg_hdr(fbu));
+	cap_check(&c, "monitor fbu-accepted text",
+		  "[fbu-accepted] nai " NAI " spi 258 pcoa " HOA " coa " COA " ha "
+		  CN " seq 42 lifetime 20s\n");
+	monitor_print(cap_open(&c, true, false), nlmsg_hdr(fbu));
+	cap_check(&c, "monitor fbu-accepted json",
+		  "{\"event\":\"fbu-accepted\",\"nai\":\"" NAI "\",\"spi\":258,"
+		  "\"pcoa\":\"" HOA "\",\"coa\":\"" COA "\",\"ha\":\"" CN "\","
+		  "\"seq\":42,\"lifetime\":20}\n");
+	monitor_print(cap_open(&c, true, false), nlmsg_hdr(bnew));
+	cap_check(&c, "monitor binding-new json with nai and spi",
+		  "{\"event\":\"binding-new\",\"hoa\":\"" HOA "\",\"coa\":\"" COA
+		  "\",\"cn\":\"" CN "\",\"seq\":5,\"lifetime\":120,"
+		  "\"auth\":\"mn-ha\",\"nai\":\"" NAI "\",\"spi\":256}\n");
+	nlmsg_free(expired);
+	nlmsg_free(del);
+	nlmsg_free(req);
+	nlmsg_free(fbu);
+	nlmsg_free(bnew);
+}
+
+/* What "sa add" hands over to be sent: counted, and kept for a look. */
+struct sent {
+	int calls;
+	size_t n;
+	struct mip6sec_attr attrs[SA_ADD_MAX_ATTRS];
+	uint8_t nai[MIP6SEC_NAI_MAX];
+	uint8_t key[MIP6SEC_SA_KEY_MAX];
+	size_t key_len;
+};
+
+static int record(void *arg, const struct mip6sec_attr *attrs, size_t n)
+{
+	struct sent *s = arg;
+	size_t i;
+
+	s->calls++;
+	s->n = n;
+	for (i = 0; i < n; i++) {
+		s->attrs[i] = attrs[i];
+		if (attrs[i].type == MIP6SEC_A_NAI)
+			memcpy(s->nai, attrs[i].data, attrs[i].len);
+		if (attrs[i].type == MIP6SEC_A_KEY) {
+			memcpy(s->key, attrs[i].data, attrs[i].len);
+			s->key_len = attrs[i].len;
+		}
+	}
+	return 0;
+}
+
+static int sa_add_quiet(struct sent *s, char **argv)
+{
+	int argc = 0, saved = dup(STDERR_FILENO), null, ret;
+
+	while (argv[argc])
+		argc++;
+	memset(s, 0, sizeof(*s));
+	fflush(stderr);
+	null = open("/dev/null", O_WRONLY);
+	dup2(null, STDERR_FILENO);
+	ret = sa_add_run(argc, argv, record, s);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(null);
+	return ret;
+}
+
+static bool all_zero(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i])
+			return false;
+	return true;
+}
+
+static void test_sa_add(void)
+{
+	char key[] = "000102030405060708090a0b0c0d0e0f";
+	char emsk[129], *p;
+	char *ok_args[] = { "nai", "a@b", "spi", "256", "use", "mn-aaa", "key",
+			    key, NULL };
+	char *bad_args[] = { "nai", "a@b", "spi", "255", "use", "mn-aaa", "key",
+			     NULL, NULL };
+	char *emsk_args[] = { "nai", "a@b", "spi", "256", "use", "mn-ha", "emsk",
+			      emsk, "session-id", "01", "ha", "2001:db8::1",
+			      NULL };
+	char *emsk_bad[] = { "nai", "a@b", "spi", "256", "use", "mn-ha", "emsk",
+			     emsk, "session-id", "01", NULL };
+	struct sent s;
+	size_t i;
+	int ret;
+
+	ret = sa_add_quiet(&s, ok_args);
+	check("sa add: the final key is sent as given",
+	      !ret && s.calls == 1 && s.n == 4 && s.key_len == 16 &&
+	      s.key[0] == 0 && s.key[15] == 15 &&
+	      s.attrs[0].type == MIP6SEC_A_NAI && s.attrs[0].len == 3 &&
+	      !memcmp(s.nai, "a@b", 3));
+	check("sa add: the key is wiped from the command line",
+	      all_zero(key, sizeof(key) - 1));
+
+	bad_args[7] = key;
+	memcpy(key, "000102030405060708090a0b0c0d0e0f", 32);
+	ret = sa_add_quiet(&s, bad_args);
+	check("sa add: a usage error sends nothing", ret == EXIT_USAGE && !s.calls);
+
+	for (p = emsk, i = 0; i < 64; i++, p += 2)
+		sprintf(p, "%02x", (unsigned int)(0x40 + i));
+	ret = sa_add_quiet(&s, emsk_args);
+	check("sa add: from an emsk, one derived key of 16 octets and its name",
+	      !ret && s.calls == 1 && s.n == 5 && s.key_len == 16 &&
+	      s.attrs[4].type == MIP6SEC_A_KEY_NAME && s.attrs[4].len == 8);
+	check("sa add: the emsk is wiped from the command line",
+	      all_zero(emsk, 128));
+	for (i = 0, ret = 0; i < s.n; i++)
+		ret |= s.attrs[i].len == 64;
+	check("sa add: no 64-octet attribute (the emsk) is sent", !ret);
+
+	for (p = emsk, i = 0; i < 64; i++, p += 2)
+		sprintf(p, "%02x", (unsigned int)(0x40 + i));
+	ret = sa_add_quiet(&s, emsk_bad);
+	check("sa add: mn-ha from emsk without ha sends nothing",
+	      ret == EXIT_USAGE && !s.calls);
 }
 
 static void test_json_escape(void)
@@ -442,12 +798,42 @@ static void test_live(void)
 	mip6sec_disconnect(&ctx);
 }
 
-int main(void)
+/*
+ * "unit sa-add ARGS": the attributes "mip6sec sa add ARGS" would send, as
+ * "NAME HEX" pairs on one line (tests/sa_vectors.py has the expected ones).
+ */
+static int print_attrs(void *arg, const struct mip6sec_attr *attrs, size_t n)
 {
+	char hex[2 * MIP6SEC_NAI_MAX + 1];
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < n; i++) {
+		if (attrs[i].len > MIP6SEC_NAI_MAX)
+			return EXIT_KERNEL;
+		hex_encode(attrs[i].data, attrs[i].len, hex);
+		printf("%s%s %s", i ? " " : "", mip6sec_attr_name(attrs[i].type),
+		       hex);
+	}
+	putchar('\n');
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "sa-add"))
+		return sa_add_run(argc - 2, argv + 2, print_attrs, NULL);
+
 	test_kbm();
 	test_binding();
+	test_binding_sa();
+	test_sa();
 	test_stats();
+	test_stats_names();
 	test_monitor();
+	test_monitor_sa();
+	test_nai_escape();
+	test_sa_add();
 	test_json_escape();
 	test_extack();
 	test_key_hex();
