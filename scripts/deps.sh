@@ -23,6 +23,10 @@ PACKAGES=(
 	qemu-system-x86 busybox-static cpio xz-utils gzip
 	# in-guest tests (run from the host root shared into the VM)
 	iproute2 util-linux procps python3 python3-scapy python3-yaml python3-jsonschema tshark
+	# end-to-end EAP test (selftests/eap_lib.sh): a RADIUS server and an EAP
+	# peer that run PEAP on loopback and give MSK, EMSK and Session-Id;
+	# openssl makes the test's own server certificate
+	freeradius eapoltest openssl
 )
 
 missing=()
@@ -60,5 +64,12 @@ done
 if [ ${#still[@]} -gt 0 ]; then
 	echo "deps: still missing after apt-get: ${still[*]}" >&2
 	exit 1
+fi
+
+# freeradius is only a test tool here: the tests run their own copy of it in
+# the foreground (selftests/eap_lib.sh). Where we just installed it, keep the
+# system service from running and from starting at boot.
+if [[ " ${missing[*]} " == *" freeradius "* ]] && [ -d /run/systemd/system ]; then
+	systemctl disable --now freeradius.service >/dev/null 2>&1 || true
 fi
 echo "deps: installed ${missing[*]}"

@@ -13,6 +13,8 @@ Library:
   ipv6(...), destopt_hao(...), rh2(...)             IPv6 headers
   hao_udp(...)                                      UDP with a HAO (csum over the HoA)
   expected_ba(...), expected_be(...)               what the CN must send, to the byte
+  mh4285(...), auth_mac(...), mh4285_reply(...)    RFC 4283/4285 messages, MACs and the
+                                                   BA / FBack a home agent or PAR must send
   Capture                                           AF_PACKET receiver (+ pcap writer)
 
 CLI (one command per process, or many through "serve"):
@@ -23,6 +25,20 @@ CLI (one command per process, or many through "serve"):
   mn.py hao-udp --hoa H --src S --cn CN --port P --marker M [--expect-be status=1] [--expect-none]
   mn.py hao-flood --hoa H --src S --cn CN --count N [--listen SECS]
   mn.py mh --type T --src S --cn CN [--bad-csum] [--expect-be status=2] [--expect-none]
+  mn.py ha-bu --ha HA --hoa H --coa C --nai NAI --spi SPI --key HEX --seq N --lifetime L
+           [--ack] [--home] [--subtype 1|2] [--replay now|now+S|now-S|0xNTP] [--altcoa A]
+           [--src S] [--no-hao] [--no-mnid] [--mnid-subtype N] [--no-auth] [--auth-key HEX]
+           [--auth-coa A] [--auth-hoa A] [--layout NAME] [--flip FIELD:MASK ...] [--count N]
+           [--expect-ba status=N[,seq=N][,lifetime=N|A-B][,auth=0|1][,replay=echo|ha|none|any]
+           [,count=N]] [--expect-none [--expect-none-wait T]] [--pcap FILE]
+        RFC 4285 home registration: MN-ID (NAI), Replay Protection, authentication
+        option (MN-HA or MN-AAA); the BA is checked octet by octet against
+        /work/notes/issue4-spec.md and printed as JSON
+  mn.py fbu --par PAR --coa NCOA --pcoa PCOA --nai NAI --spi SPI --key FHK --seq N
+           --lifetime L [same knobs] [--expect-fback ...]
+        FMIPv6 Fast Binding Update (MH type 8, A and H set, HAO = previous CoA)
+  mn.py ntp [now|now+S|now-S]  an NTP timestamp (64 bits, hex)
+  mn.py selftest              the RFC 4285 helpers against a stored vector
   mn.py serve                 read the commands above on stdin, answer one line each
   mn.py udp-recv PORT SECS    (cn side) print {"src","data"} per datagram
   mn.py mh-recv SECS          (cn side) raw IPPROTO_MH socket, print {"type","seq","src"}
@@ -30,7 +46,9 @@ CLI (one command per process, or many through "serve"):
   mn.py scale --count N --prefix P --coa C --cn CN [--batch B]   N authenticated BUs
 
 Every check command prints one line starting with OK or FAIL and a reason,
-and exits 0 (OK) or 1 (FAIL); 2 for usage errors.
+and exits 0 (OK) or 1 (FAIL); 2 for usage errors. ha-bu and fbu print
+"OK {json}" (what was sent, the decoded reply or null when none came) or
+"FAIL reason ... got {json}".
 """
 
 import argparse
@@ -52,8 +70,14 @@ IPPROTO_UDP = 17
 ETH_P_IPV6 = 0x86DD
 PACKET_OUTGOING = 4
 
-MH_BU, MH_BA, MH_BE = 5, 6, 7
+MH_BU, MH_BA, MH_BE, MH_FBU, MH_FBACK = 5, 6, 7, 8, 9
 OPT_PAD1, OPT_PADN, OPT_ALTCOA, OPT_NONCE, OPT_BAD = 0, 1, 3, 4, 5
+OPT_MNID, OPT_AUTH, OPT_REPLAY = 8, 9, 10          # RFC 4283, RFC 4285
+MNID_NAI = 1                                       # RFC 4283 subtype
+AUTH_MN_HA, AUTH_MN_AAA = 1, 2                     # RFC 4285 subtypes
+AUTH_FIXED = 5                                     # subtype + Mobility SPI
+AUTH_MAC_LEN = 12                                  # First(96, ...)
+NTP_EPOCH = 2208988800                             # 1970-01-01 in NTP seconds
 HAO_TYPE = 0xC9
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -189,6 +213,242 @@ def mh_set_csum(mh, src, dst):
     mh[4:6] = b'\0\0'
     struct.pack_into('!H', mh, 4, l4_csum(src, dst, IPPROTO_MH, mh))
     return mh
+
+
+# ------------------------------------------------------------------ RFC 4283 / RFC 4285 / FMIPv6
+
+def pad_to(off, x, y):
+    """Padding that brings MH offset `off` to the next offset = y (mod x):
+    nothing, Pad1 for one octet, PadN otherwise (RFC 6275 6.2.2, 6.2.3)."""
+    k = (y - off) % x
+    return b'' if k == 0 else pad1() if k == 1 else padn(k)
+
+
+def mnid_opt(nai, subtype=MNID_NAI):
+    """RFC 4283 Mobile Node Identifier: Type 8, Length 1 + n, Subtype, id."""
+    return opt(OPT_MNID, bytes([subtype]) + bytes(nai))
+
+
+def replay_opt(ts):
+    """RFC 4285 5.2 Mobility Message Replay Protection: 64-bit NTP time."""
+    return opt(OPT_REPLAY, struct.pack('!Q', ts & 0xffffffffffffffff))
+
+
+def auth_opt(subtype, spi, mac):
+    """RFC 4285 5 Mobility Message Authentication: Type 9, Length 5 + MAC."""
+    return opt(OPT_AUTH, struct.pack('!BI', subtype, spi & 0xffffffff) + bytes(mac))
+
+
+def ntp_from_unix(t):
+    secs = int(t // 1)
+    return (((secs + NTP_EPOCH) & 0xffffffff) << 32) | int((t - secs) * (1 << 32))
+
+
+def ntp_to_unix(ts):
+    return (ts >> 32) - NTP_EPOCH + (ts & 0xffffffff) / float(1 << 32)
+
+
+def parse_ts(s):
+    """--replay value: "now", "now+S"/"now-S" or "+S"/"-S" (seconds, may be
+    fractional, from now), otherwise the 64-bit NTP value itself (0x...)."""
+    if s == 'now':
+        return ntp_from_unix(time.time())
+    if s.startswith('now'):
+        s = s[3:]
+    if s[:1] in '+-':
+        return ntp_from_unix(time.time() + float(s))
+    return int(s, 0)
+
+
+def auth_input(mh, auth_off, coa, hoa):
+    """RFC 4285 5.1 Mobility Data: care-of address | home address | MH from
+    its first octet up to and including the Mobility SPI, Checksum zero."""
+    m = bytearray(mh[:auth_off + 2 + AUTH_FIXED])
+    m[4:6] = b'\0\0'
+    return A6(coa) + A6(hoa) + bytes(m)
+
+
+def auth_mac(key, subtype, mh, auth_off, coa, hoa):
+    """MN-HA: First(96, HMAC-SHA1(key, Mobility Data)); MN-AAA:
+    First(96, HMAC-SHA1(key, SHA1(Mobility Data)))."""
+    data = auth_input(mh, auth_off, coa, hoa)
+    if subtype == AUTH_MN_AAA:
+        data = hashlib.sha1(data).digest()
+    return hmac.new(bytes(key), data, hashlib.sha1).digest()[:AUTH_MAC_LEN]
+
+
+# Where the options of an RFC 4285 message go (sender side). The default
+# ("std") puts MN-ID right after the fixed part, an Alternate CoA at 8n+6,
+# the Replay Protection option at 8n+2 and the authentication option at
+# 8n+5 (4n+1 and ending the MH on an 8-octet boundary: it is last, nothing
+# follows it). The other layouts break one rule.
+MH4285_LAYOUTS = ('std', 'auth-then-pad', 'auth-then-altcoa', 'auth-then-mnid', 'auth-misaligned',
+                  'replay-first')
+
+
+def mh4285(mtype, seq, flags, lifetime, nai=None, mnid_subtype=MNID_NAI, altcoa=None, ts=None,
+           auth=None, layout='std', mac_len=AUTH_MAC_LEN):
+    """BU / FBU body (12 fixed octets) with RFC 4283/4285 options. auth is
+    (subtype, spi) or None. Returns (mh bytearray with a zero MAC and a zero
+    checksum, {name: MH offset} of the options)."""
+    if layout not in MH4285_LAYOUTS:
+        raise ValueError('unknown layout ' + layout)
+    opts = bytearray()
+    offs = {}
+
+    def add(b, name=None):
+        if name:
+            offs[name] = 12 + len(opts)
+        opts.extend(b)
+
+    def here():
+        return 12 + len(opts)
+
+    if layout == 'replay-first' and ts is not None:
+        add(pad_to(here(), 8, 2))
+        add(replay_opt(ts), 'replay')
+    if nai is not None and layout != 'auth-then-mnid':
+        add(mnid_opt(nai, mnid_subtype), 'mnid')
+    if altcoa:
+        add(pad_to(here(), 8, 6))
+        add(altcoa_opt(altcoa), 'altcoa')
+    if ts is not None and layout != 'replay-first':
+        add(pad_to(here(), 8, 2))
+        add(replay_opt(ts), 'replay')
+    if auth is not None:
+        if layout == 'auth-then-pad':          # 8n+1: ends at 8n+4, PadN(4) follows
+            add(pad_to(here(), 8, 1))
+        elif layout == 'auth-misaligned':      # 4n+2
+            add(pad_to(here(), 8, 6))
+        else:
+            add(pad_to(here(), 8, 5))
+        add(auth_opt(auth[0], auth[1], bytes(mac_len)), 'auth')
+        if layout == 'auth-then-altcoa':
+            add(pad_to(here(), 8, 6))
+            add(altcoa_opt('2001:db8:ffff::1'), 'after_auth')
+        elif layout == 'auth-then-mnid' and nai is not None:
+            add(mnid_opt(nai, mnid_subtype), 'mnid')
+    add(pad_to(here(), 8, 0))
+    mh = mh_header(mtype, struct.pack('!HHH', seq & 0xffff, flags & 0xffff, lifetime & 0xffff) + opts)
+    return mh, offs
+
+
+def mh4285_field(name, offs):
+    """--flip targets by name: fixed fields and option fields."""
+    fixed = {'seq': 6, 'flags': 8, 'lifetime': 10, 'lifetime-low': 11}
+    if name in fixed:
+        return fixed[name]
+    rel = {'nai': ('mnid', 3), 'mnid-subtype': ('mnid', 2), 'subtype': ('auth', 2),
+           'spi': ('auth', 3), 'spi-last': ('auth', 6), 'mac': ('auth', 7),
+           'mac-last': ('auth', 7 + AUTH_MAC_LEN - 1), 'ts': ('replay', 2),
+           'ts-last': ('replay', 9), 'altcoa': ('altcoa', 2)}
+    if name in rel:
+        o, d = rel[name]
+        if o not in offs:
+            raise ValueError('no %s option to flip %s in' % (o, name))
+        return offs[o] + d
+    return int(name, 0)
+
+
+def mh4285_reply(mtype, status, seq, lifetime, nai, ts=None, auth=None, key=None, coa=None,
+                 hoa=None):
+    """The BA / FBack that /work/notes/issue4-spec.md prescribes, to the octet
+    (checksum left 0): fixed part [6]=status [7]=0 [8:10]=seq [10:12]=lifetime,
+    then MN-ID (the BU's NAI) at 12; if ts: pad to 8n+2, Replay Protection;
+    if auth = (subtype, spi): pad to 8n+5, authentication option with the MAC
+    (same formula as the subtype, key, coa | hoa), last; otherwise pad to 8n. Returns
+    (mh bytearray, [(start, end, field name)])."""
+    fields = [(0, 1, 'Payload Proto'), (1, 2, 'Header Len'), (2, 3, 'MH Type'), (3, 4, 'Reserved'),
+              (4, 6, 'Checksum'), (6, 7, 'Status'), (7, 8, 'flags/Reserved octet'),
+              (8, 10, 'Sequence Number'), (10, 12, 'Lifetime')]
+    opts = bytearray()
+
+    def add(b, *names):
+        start = 12 + len(opts)
+        if b:
+            if len(names) == 1:
+                fields.append((start, start + len(b), names[0]))
+            else:                                  # option: type/len, data parts
+                fields.append((start, start + 2, names[0] + ' Type/Length'))
+                pos = start + 2
+                for n, ln in names[1:]:
+                    fields.append((pos, pos + ln, n))
+                    pos += ln
+        opts.extend(b)
+        return start
+
+    def here():
+        return 12 + len(opts)
+
+    add(mnid_opt(nai), 'MN-ID option', ('MN-ID subtype', 1), ('MN-ID NAI', len(nai)))
+    if ts is not None:
+        add(pad_to(here(), 8, 2), 'padding before the Replay Protection option (to 8n+2)')
+        add(replay_opt(ts), 'Replay Protection option', ('Replay Protection timestamp', 8))
+    auth_off = None
+    if auth is not None:
+        # 8n+5 is a 4n+1 offset (RFC 4285) from which the 19-octet option
+        # ends the message on its 8-octet boundary: nothing may follow it.
+        add(pad_to(here(), 8, 5), 'padding before the authentication option (to 8n+5)')
+        auth_off = add(auth_opt(auth[0], auth[1], bytes(AUTH_MAC_LEN)), 'authentication option',
+                       ('auth subtype', 1), ('auth Mobility SPI', 4),
+                       ('authentication data (MAC)', AUTH_MAC_LEN))
+    else:
+        add(pad_to(here(), 8, 0), 'final padding (to 8n)')
+    mh = mh_header(mtype, struct.pack('!BBHH', status, 0, seq & 0xffff, lifetime & 0xffff) + opts)
+    if auth is not None:
+        mh[auth_off + 7:auth_off + 7 + AUTH_MAC_LEN] = auth_mac(key, auth[0], mh, auth_off, coa, hoa)
+    return mh, fields
+
+
+def decode_mh(mh):
+    """A received MH as a JSON-able dict (generic option walk)."""
+    d = {'mh_type': mh[2], 'header_len': mh[1], 'payload_proto': mh[0],
+         'checksum': '%04x' % struct.unpack_from('!H', mh, 4)[0], 'len': len(mh)}
+    if mh[2] in (MH_BA, MH_FBACK) and len(mh) >= 12:
+        d.update(status=mh[6], flags=mh[7], seq=struct.unpack_from('!H', mh, 8)[0],
+                 lifetime=struct.unpack_from('!H', mh, 10)[0])
+        off = 12
+    elif mh[2] in (MH_BU, MH_FBU) and len(mh) >= 12:
+        d.update(seq=struct.unpack_from('!H', mh, 6)[0], flags=struct.unpack_from('!H', mh, 8)[0],
+                 lifetime=struct.unpack_from('!H', mh, 10)[0])
+        off = 12
+    elif mh[2] == MH_BE and len(mh) >= 24:
+        d.update(status=mh[6], hoa=ntop(mh[8:24]))
+        off = len(mh)
+    else:
+        off = len(mh)
+    opts = []
+    while off < len(mh):
+        t = mh[off]
+        if t == OPT_PAD1:
+            opts.append({'off': off, 'type': 0, 'name': 'Pad1'})
+            off += 1
+            continue
+        if off + 2 > len(mh):
+            opts.append({'off': off, 'type': t, 'error': 'truncated'})
+            break
+        ln = mh[off + 1]
+        data = mh[off + 2:off + 2 + ln]
+        o = {'off': off, 'type': t, 'len': ln}
+        if t == OPT_PADN:
+            o['name'] = 'PadN'
+        elif t == OPT_MNID and ln >= 1:
+            o.update(name='MN-ID', subtype=data[0], nai=data[1:].decode('utf-8', 'replace'))
+        elif t == OPT_AUTH and ln >= AUTH_FIXED:
+            o.update(name='auth', subtype=data[0], spi=struct.unpack_from('!I', data, 1)[0],
+                     mac=data[AUTH_FIXED:].hex())
+        elif t == OPT_REPLAY and ln == 8:
+            ts = struct.unpack('!Q', data)[0]
+            o.update(name='replay', ts='0x%016x' % ts, ts_unix=round(ntp_to_unix(ts), 3))
+        elif t == OPT_ALTCOA and ln == 16:
+            o.update(name='altcoa', addr=ntop(data))
+        else:
+            o['data'] = data.hex()
+        opts.append(o)
+        off += 2 + ln
+    d['options'] = opts
+    d['mh'] = mh.hex()
+    return d
 
 
 # ------------------------------------------------------------------ IPv6
@@ -669,6 +929,256 @@ def cmd_mh_recv(secs):
     return 0
 
 
+# ------------------------------------------------------------------ RFC 4285 home agent, FMIPv6 PAR
+
+def parse_expect_kv(s):
+    """status=0,seq=5,lifetime=10 (or lifetime=1-2),auth=0|1,replay=echo|ha|none|any,count=N"""
+    d = {}
+    for kv in (s or '').split(','):
+        if kv:
+            k, v = kv.split('=', 1)
+            d[k] = v
+    return d
+
+
+def build_4285(a, mtype, dst, hoa_arg, flags):
+    """The BU (to a home agent) or FBU (to a previous access router) of the
+    command line. hoa_arg goes into a Home Address option unless --no-hao or
+    it is the source. Home address (FBU: previous CoA) = HAO or the source;
+    care-of address = Alternate CoA or the source (issue4-spec)."""
+    src = a.src or a.coa
+    hao = None if a.no_hao or not hoa_arg or hoa_arg == src else hoa_arg
+    hoa = hao or src
+    coa = a.altcoa or src
+    nai = None if a.no_mnid else a.nai.encode()
+    ts = parse_ts(a.replay) if a.replay else None
+    auth = None if a.no_auth else (a.subtype, a.spi)
+    mh, offs = mh4285(mtype, a.seq, flags, a.lifetime, nai, a.mnid_subtype, a.altcoa, ts, auth,
+                      a.layout, a.mac_len)
+    key = bytes.fromhex(a.key)
+    if auth is not None:
+        mk = bytes.fromhex(a.auth_key) if a.auth_key else key
+        mac = auth_mac(mk, a.subtype, mh, offs['auth'], a.auth_coa or coa, a.auth_hoa or hoa)
+        o = offs['auth'] + 2 + AUTH_FIXED
+        mh[o:o + a.mac_len] = (mac * 6)[:a.mac_len]
+    for f in a.flip or []:
+        name, mask = f.rsplit(':', 1)
+        mh[mh4285_field(name, offs)] ^= int(mask, 0)
+    # RFC 6275 6.1.1: the HAO address with a HAO; the final destination
+    mh_set_csum(mh, hao or src, a.rh2 or dst)
+    if a.bad_csum:
+        mh[5] ^= 0x5a
+    if a.rh2:       # a type 2 Routing Header naming a.rh2 (never valid here)
+        upper = destopt_hao(IPPROTO_MH, hao) + bytes(mh) if hao else bytes(mh)
+        pkt = ipv6(src, dst, IPPROTO_ROUTING,
+                   rh2(IPPROTO_DSTOPTS if hao else IPPROTO_MH, a.rh2) + upper)
+    else:
+        pkt = wrap_hao(src, dst, IPPROTO_MH, bytes(mh), hao)
+    return {'pkt': pkt, 'src': src, 'dst': dst,
+            'hao': hao, 'hoa': hoa, 'coa': coa, 'nai': nai, 'ts': ts, 'key': key, 'mh': mh,
+            'offs': offs}
+
+
+def check_4285_reply(p, a, b, rtype, exp, rh2_hoa, dereg):
+    """Byte-by-byte check of a BA (rtype 6) or FBack (rtype 9) against
+    mh4285_reply(); returns the decoded reply, raises Fail with the first
+    differing octet and the field it belongs to."""
+    name = 'BA' if rtype == MH_BA else 'FBack'
+    dec = decode_mh(p.mh)
+    if p.mhtype != rtype:
+        raise Fail('expected a %s, got MH type %s: %s' % (name, p.mhtype, p.describe()))
+    if p.src != b['dst']:
+        raise Fail('%s from %s, want the %s destination %s' % (name, p.src, 'BU' if rtype == MH_BA
+                                                               else 'FBU', b['dst']))
+    status = int(exp.get('status', '0'), 0)
+    # the sequence number as sent (after --flip)
+    seq = int(exp['seq'], 0) if 'seq' in exp else struct.unpack_from('!H', b['mh'], 6)[0]
+    got_lt = dec.get('lifetime', -1)
+    if 'lifetime' in exp:
+        v = exp['lifetime']
+        if '-' in v:
+            lo, hi = (int(x, 0) for x in v.split('-'))
+            if not lo <= got_lt <= hi:
+                raise Fail('%s lifetime %d not in [%d, %d]' % (name, got_lt, lo, hi))
+            lt = got_lt
+        else:
+            lt = int(v, 0)
+    elif status < 128 and not dereg:
+        lt = min(a.lifetime, max_lifetime_param() // 4)
+    else:
+        lt = 0
+    want_auth = exp.get('auth', '0' if status == 146 else '1') == '1'
+    if b['ts'] is None:
+        rp_default = 'none'
+    else:
+        rp_default = {0: 'echo', 144: 'ha'}.get(status, 'any')
+    rp = exp.get('replay', rp_default)
+    got_ts = [int(o['ts'], 16) for o in dec['options'] if o.get('name') == 'replay']
+    if rp == 'none':
+        ts = None
+    elif rp == 'echo':
+        ts = b['ts']
+    elif rp in ('ha', 'any'):
+        ts = got_ts[0] if got_ts else None
+        if rp == 'ha':
+            if ts is None:
+                raise Fail('%s status %d without a Replay Protection option (want the home agent '
+                           'time): %s' % (name, dec.get('status', -1), json.dumps(dec)))
+            skew = ntp_to_unix(ts) - time.time()
+            if abs(skew) > a.ts_tolerance:
+                raise Fail('%s timestamp 0x%016x is %.1fs away from this clock (tolerance %.1fs)'
+                           % (name, ts, skew, a.ts_tolerance))
+    else:
+        ts = int(rp, 0)
+    nai = exp['nai'].encode() if 'nai' in exp else b['nai'] or b''
+    auth = (a.subtype, a.spi) if want_auth else None
+    want, fields = mh4285_reply(rtype, status, seq, lt, nai, ts, auth, b['key'], b['coa'], b['hoa'])
+    mh_set_csum(want, b['dst'], rh2_hoa or b['src'])
+    if p.ver_tc_fl != 6 << 28:
+        raise Fail('%s: version/class/flow word %08x, want 60000000' % (name, p.ver_tc_fl))
+    if rh2_hoa:
+        if p.nh0 != IPPROTO_ROUTING or len(p.exthdrs) != 1 or p.rh2_raw != rh2(IPPROTO_MH, rh2_hoa):
+            raise Fail('%s: want exactly a type 2 routing header %s, got next header %d, ext %s'
+                       % (name, rh2(IPPROTO_MH, rh2_hoa).hex(), p.nh0,
+                          [(h[0], h[1].hex()) for h in p.exthdrs]))
+    elif p.exthdrs or p.nh0 != IPPROTO_MH:
+        raise Fail('%s: unexpected extension headers %s (no RH2 wanted)'
+                   % (name, [(h[0], h[1].hex()) for h in p.exthdrs]))
+    if p.plen != (24 if rh2_hoa else 0) + len(p.mh) or len(p.ip) < 40 + p.plen:
+        raise Fail('%s: payload length %d for an MH of %d octets' % (name, p.plen, len(p.mh)))
+    if not csum_ok(b['dst'], rh2_hoa or b['src'], IPPROTO_MH, p.mh):
+        raise Fail('%s: MH checksum %04x wrong for the pseudo-header %s -> %s: %s'
+                   % (name, struct.unpack_from('!H', p.mh, 4)[0], b['dst'], rh2_hoa or b['src'],
+                      json.dumps(dec)))
+    # the first difference outside the Checksum, then the Checksum
+    d = first_diff(p.mh[:4] + b'\0\0' + p.mh[6:], bytes(want[:4]) + b'\0\0' + bytes(want[6:]))
+    if d is None:
+        d = first_diff(p.mh, want)
+    if d is not None:
+        where = [f[2] for f in fields if f[0] <= d < f[1]] or ['beyond the expected end']
+        raise Fail('%s differs at MH octet %d (%s): got %s want %s;%s got %s'
+                   % (name, d, where[0], p.mh.hex(), bytes(want).hex(),
+                      received_mac_note(p.mh, dec, b), json.dumps(dec)))
+    return dec
+
+
+def received_mac_note(mh, dec, b):
+    """Diagnostic for a reply that differs from the spec: is the MAC it
+    carries right for its own octets (same key, coa | hoa)?"""
+    notes = []
+    for o in dec['options']:
+        if o.get('name') == 'auth':
+            good = auth_mac(b['key'], o['subtype'], mh, o['off'], b['coa'], b['hoa'])
+            notes.append(' the MAC at MH offset %d (%s) is %s for the octets received (key, %s | %s);'
+                         % (o['off'], 'aligned 4n+1' if o['off'] % 4 == 1 else 'NOT 4n+1',
+                            'correct' if good.hex() == o['mac'] else 'WRONG, want ' + good.hex(),
+                            b['coa'], b['hoa']))
+    return ''.join(notes)
+
+
+def run_4285(a, b, rtype, rh2_hoa, dereg, exp_s):
+    """Send the message (--count times), wait for the replies, check them."""
+    exp = parse_expect_kv(exp_s)
+    cap = capture()
+    cap.drain()
+    for _ in range(a.count):
+        send_raw(b['pkt'], b['dst'])
+    sent = {'seq': a.seq, 'nai': b['nai'].decode() if b['nai'] else None, 'spi': a.spi,
+            'ts': '0x%016x' % b['ts'] if b['ts'] is not None else None, 'hoa': b['hoa'],
+            'coa': b['coa'], 'mh': b['mh'].hex()}
+
+    def reply_to_us(p):
+        return p.dst == b['src'] and p.src != b['src'] and p.mhtype in (MH_BA, MH_BE, MH_FBACK)
+
+    name = 'BA' if rtype == MH_BA else 'FBack'
+    if a.expect_none:
+        pk = cap.packets(a.expect_none_wait, reply_to_us, stop_after=1)
+        if a.pcap and pk:
+            pcap_append(a.pcap, [p.frame for p in pk])
+        if pk:
+            raise Fail('unexpected reply within %.1fs: %s; got %s'
+                       % (a.expect_none_wait, pk[0].describe(), json.dumps(decode_mh(pk[0].mh))))
+        return json.dumps({'verdict': 'no reply within %.1fs' % a.expect_none_wait, 'sent': sent,
+                           'reply': None})
+    if exp_s is None:
+        return json.dumps({'verdict': 'sent %d' % a.count, 'sent': sent})
+    want_n = int(exp.get('count', '1'))
+    if a.count == 1 and want_n == 1:
+        pk = cap.packets(a.timeout, reply_to_us, stop_after=1)
+    else:
+        pk = cap.packets(a.listen, reply_to_us)
+    if a.pcap and pk:
+        pcap_append(a.pcap, [p.frame for p in pk])
+    if not pk and want_n:
+        raise Fail('no reply from %s to %s within %.1fs' % (b['dst'], b['src'],
+                                                            a.timeout if a.count == 1 else a.listen))
+    if len(pk) != want_n:
+        raise Fail('%d replies for %d messages, want %d: %s' % (
+            len(pk), a.count, want_n, '; '.join(json.dumps(decode_mh(p.mh)) for p in pk[:3])))
+    decs = [check_4285_reply(p, a, b, rtype, exp, rh2_hoa, dereg) for p in pk]
+    d0 = decs[0] if decs else {}
+    return json.dumps({'verdict': '%s status=%s seq=%s lifetime=%s verified byte by byte (%d)' % (
+        name, d0.get('status'), d0.get('seq'), d0.get('lifetime'), len(decs)),
+        'sent': sent, 'reply': d0 or None, 'rh2': rh2_hoa})
+
+
+def cmd_ha_bu(a):
+    """Home registration BU to a home agent, RFC 4285 authenticated."""
+    flags = (BU_A if a.ack else 0) | (BU_H if a.home else 0)
+    b = build_4285(a, MH_BU, a.ha, a.hoa, flags)
+    dereg = a.lifetime == 0 or b['coa'] == b['hoa']
+    rh2_hoa = b['hoa'] if b['hoa'] != b['src'] else None
+    return run_4285(a, b, MH_BA, rh2_hoa, dereg, a.expect_ba)
+
+
+def cmd_fbu(a):
+    """FMIPv6 Fast Binding Update to the previous access router: source
+    = new CoA, HAO = previous CoA, FBack to the source without RH2."""
+    b = build_4285(a, MH_FBU, a.par, a.pcoa, a.flags)
+    return run_4285(a, b, MH_FBACK, None, False, a.expect_fback)
+
+
+def cmd_ntp(a):
+    return '0x%016x' % parse_ts(a.when)
+
+
+def cmd_selftest(a):
+    """Check the RFC 4285 helpers against ../shared/reference/specs.md 6.4
+    and the layout rules; returns a summary or raises Fail."""
+    key = bytes(range(0x20, 0x30))
+    mh, offs = mh4285(MH_BU, 1, BU_A | BU_H, 0x100, ts=0xe93c7f0000000000, auth=(AUTH_MN_HA, 256))
+    mh[offs['auth'] + 7:offs['auth'] + 19] = auth_mac(key, AUTH_MN_HA, mh, offs['auth'],
+                                                      '2001:db8:2::200', '2001:db8:1::100')
+    want = ('3b05050000000001c00001000104000000000a08e93c7f00000000000009110100000100'
+            'fb2310d70e908af0b238e252')
+    if mh.hex() != want:
+        raise Fail('specs.md 6.4 vector: got %s' % mh.hex())
+    if ntp_from_unix(1704067200) != 0xe93c7f0000000000:
+        raise Fail('NTP conversion')
+    # MN-AAA: HMAC-SHA1 over SHA1 of the Mobility Data
+    data = A6('2001:db8:2::200') + A6('2001:db8:1::100') + bytes(mh[:offs['auth'] + 7])
+    ref = hmac.new(key, hashlib.sha1(data).digest(), hashlib.sha1).digest()[:12]
+    if auth_mac(key, AUTH_MN_AAA, mh, offs['auth'], '2001:db8:2::200', '2001:db8:1::100') != ref:
+        raise Fail('MN-AAA formula')
+    # every NAI length: options aligned, auth last, MH a multiple of 8
+    for n in range(1, 64):
+        for ts in (None, 1):
+            for alt in (None, '2001:db8::5'):
+                m, o = mh4285(MH_BU, 1, 0, 1, b'x' * n, ts=ts, altcoa=alt, auth=(1, 256))
+                if len(m) % 8 or o['auth'] % 8 != 5 or o['auth'] + 19 != len(m) or \
+                        (ts and o['replay'] % 8 != 2) or (alt and o['altcoa'] % 8 != 6):
+                    raise Fail('layout n=%d ts=%s alt=%s: %s' % (n, ts, alt, m.hex()))
+                r, _ = mh4285_reply(MH_BA, 0, 1, 1, b'x' * n, ts, (1, 256), key, '::1', '::2')
+                dec = decode_mh(r)
+                names = [x.get('name') for x in dec['options'] if x.get('name') not in ('Pad1', 'PadN')]
+                if len(r) % 8 or names != ['MN-ID'] + (['replay'] if ts else []) + ['auth']:
+                    raise Fail('reply layout n=%d: %s' % (n, r.hex()))
+                ao = [x['off'] for x in dec['options'] if x.get('name') == 'auth'][0]
+                if ao % 4 != 1:
+                    raise Fail('reply auth at %d' % ao)
+    return 'specs.md 6.4 MN-HA vector, NTP, MN-AAA, layouts: all as expected'
+
+
 def parser():
     p = argparse.ArgumentParser(prog='mn.py', add_help=True)
     sub = p.add_subparsers(dest='cmd')
@@ -747,13 +1257,70 @@ def parser():
     k2 = sub.add_parser('scale-hoa')
     k2.add_argument('prefix')
     k2.add_argument('index', type=int)
+
+    def rfc4285(sp):
+        sp.add_argument('--timeout', type=float, default=5.0)
+        sp.add_argument('--expect-none', action='store_true')
+        sp.add_argument('--expect-none-wait', type=float, default=1.0)
+        sp.add_argument('--pcap')
+        sp.add_argument('--coa', required=True, help='IPv6 source (FBU: the new CoA)')
+        sp.add_argument('--src', help='IPv6 source instead of --coa')
+        sp.add_argument('--altcoa', help='Alternate Care-of Address option')
+        sp.add_argument('--rh2', help='add a type 2 Routing Header with this address')
+        sp.add_argument('--no-hao', action='store_true')
+        sp.add_argument('--nai', default='mn@example.com')
+        sp.add_argument('--no-mnid', action='store_true')
+        sp.add_argument('--mnid-subtype', type=lambda x: int(x, 0), default=MNID_NAI)
+        sp.add_argument('--spi', type=lambda x: int(x, 0), required=True)
+        sp.add_argument('--subtype', type=lambda x: int(x, 0), default=AUTH_MN_HA)
+        sp.add_argument('--no-auth', action='store_true')
+        sp.add_argument('--key', required=True, help='SA key (hex): the reply is checked with it, '
+                        'and the message is authenticated with it unless --auth-key')
+        sp.add_argument('--auth-key')
+        sp.add_argument('--auth-coa', help='care-of address in the MAC (default: AltCoA or source)')
+        sp.add_argument('--auth-hoa', help='home address in the MAC (default: HAO or source)')
+        sp.add_argument('--mac-len', type=int, default=AUTH_MAC_LEN)
+        sp.add_argument('--replay', help='Replay Protection option: now, now+S, -S, or 0xNTP')
+        sp.add_argument('--seq', type=lambda x: int(x, 0), required=True)
+        sp.add_argument('--lifetime', type=lambda x: int(x, 0), required=True)
+        sp.add_argument('--layout', default='std', choices=MH4285_LAYOUTS)
+        sp.add_argument('--flip', action='append',
+                        help='FIELD:MASK (seq, flags, lifetime, nai, spi, mac, mac-last, ts, '
+                        'ts-last, subtype, or an MH offset), after the MAC, before the checksum')
+        sp.add_argument('--bad-csum', action='store_true')
+        sp.add_argument('--count', type=int, default=1, help='send the message N times')
+        sp.add_argument('--listen', type=float, default=2.0,
+                        help='with --count > 1 or count=N: collect replies this long')
+        sp.add_argument('--ts-tolerance', type=float, default=5.0,
+                        help='seconds between a home agent timestamp and this clock')
+
+    hb = sub.add_parser('ha-bu')
+    rfc4285(hb)
+    hb.add_argument('--ha', required=True)
+    hb.add_argument('--hoa', required=True)
+    hb.add_argument('--ack', action='store_true')
+    hb.add_argument('--home', action='store_true', help='set H')
+    hb.add_argument('--expect-ba', help='status=N[,seq=N][,lifetime=N|A-B][,auth=0|1]'
+                    '[,replay=echo|ha|none|any|0xTS][,nai=NAI][,count=N]')
+
+    fb = sub.add_parser('fbu')
+    rfc4285(fb)
+    fb.add_argument('--par', required=True)
+    fb.add_argument('--pcoa', required=True, help='previous CoA, in the Home Address option')
+    fb.add_argument('--flags', type=lambda x: int(x, 0), default=BU_A | BU_H)
+    fb.add_argument('--expect-fback', help='as --expect-ba')
+
+    nt = sub.add_parser('ntp')
+    nt.add_argument('when', nargs='?', default='now')
+    sub.add_parser('selftest')
     return p
 
 
 COMMANDS = {'bu': cmd_bu, 'hao-udp': cmd_hao_udp, 'hao-flood': cmd_hao_flood, 'mh': cmd_mh,
             'scale': cmd_scale, 'provision': cmd_provision,
             'kbm-key': lambda a: kbm_key(a.index).hex(),
-            'scale-hoa': lambda a: scale_hoa(a.prefix, a.index)}
+            'scale-hoa': lambda a: scale_hoa(a.prefix, a.index),
+            'ha-bu': cmd_ha_bu, 'fbu': cmd_fbu, 'ntp': cmd_ntp, 'selftest': cmd_selftest}
 
 
 def run(argv):

@@ -21,7 +21,7 @@ ROOT=${m6root:?}
 KO=${m6ko:-none}
 CLI=${m6cli:-$ROOT/userspace/mip6sec}
 IFS=, read -r -a TESTS <<<"${m6tests:-true}"
-TEST_TIMEOUT=${TEST_TIMEOUT:-420}
+TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 
 if [ -c /dev/ttyS1 ] && exec 3>/dev/ttyS1; then
 	:

@@ -16,7 +16,7 @@
 # reported success through isa-debug-exit. The console log is kept in
 # build/vm/KVER/console.log and printed (prefixed) on failure.
 #
-# Environment: VM_TIMEOUT (s, default 900), VM_SMP (default 1: faster than 2 under TCG), VM_MEM (MiB,
+# Environment: VM_DIR (see below), VM_TIMEOUT (s, default 1800), VM_SMP (default 1: faster than 2 under TCG), VM_MEM (MiB,
 # default 1024), MIP6SEC_CLI (default userspace/mip6sec), VM_VERBOSE=1 (always
 # print the console log).
 set -euo pipefail
@@ -34,10 +34,10 @@ KO=$2
 shift 2
 TESTS=("$@")
 # What make check runs; demo.sh and bench_cn.sh are run by make demo/bench.
-DEFAULT_TESTS=(netlink params hooks unload cn_kbm cn_scale)
+DEFAULT_TESTS=(netlink params hooks unload cn_kbm cn_scale ha_sa fbu eap_keys eap_e2e)
 [ ${#TESTS[@]} -gt 0 ] || TESTS=("${DEFAULT_TESTS[@]}")
 
-VM_TIMEOUT=${VM_TIMEOUT:-900}
+VM_TIMEOUT=${VM_TIMEOUT:-1800}
 VM_SMP=${VM_SMP:-1}
 VM_MEM=${VM_MEM:-1024}
 CLI=${MIP6SEC_CLI:-$ROOT/userspace/mip6sec}
@@ -50,7 +50,9 @@ command -v qemu-system-x86_64 >/dev/null || { echo "run.sh: qemu-system-x86_64 m
 
 case "$CLI" in /*) ;; *) CLI=$ROOT/$CLI ;; esac
 
-VMDIR=$ROOT/build/vm/$K
+# VM_DIR: a private directory, so that several runs of one kernel can
+# go on side by side (default build/vm/KVER).
+VMDIR=${VM_DIR:-$ROOT/build/vm/$K}
 mkdir -p "$VMDIR"
 if [ "$KO" != none ]; then
 	[ -r "$KO" ] || { echo "run.sh: module $KO not found" >&2; exit 2; }
@@ -149,7 +151,7 @@ fi
 
 # ---------------------------------------------------------------- boot
 join() { local IFS=,; echo "$*"; }
-APPEND="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 quiet loglevel=4"
+APPEND="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 quiet loglevel=4 no_timer_check"
 APPEND+=" m6root=$ROOT m6ko=$KO m6cli=$CLI m6tests=$(join "${TESTS[@]}")"
 
 rm -f "$TAPFILE" "$CONSOLE"

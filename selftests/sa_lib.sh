@@ -1,0 +1,238 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers shared by the mobility-SA selftests (ha_sa.sh: home agent with
+# RFC 4285, fbu.sh: FMIPv6 previous access router). Source it after lib.sh,
+# once the namespaces exist:
+#
+#   counters   snap S0; ...; snap S1; check_deltas NAME counter=N ...
+#   events     mon_start; mon_mark; ...; check_event NAME SECS EVENT KEY=VALUE...
+#   JSON       jpick [-c] KEY=VALUE... [.FIELD]  (stdin: array, object or lines)
+#   the MN     mn_start; mn ARGS; mn_check NAME ARGS; mn_reply .FIELD
+#   keys       eapkdf ARGS (selftests/eapkdf.py), keys_absent NAME TEXT
+#
+# Every check prints exactly one TAP line.
+
+MNPY=$SELFTESTS_DIR/mn.py
+EAPKDF="$PYTHON $SELFTESTS_DIR/eapkdf.py"
+# shellcheck disable=SC2034 # used by the scripts that source this file
+PARAMS=/sys/module/mip6sec/parameters
+
+eapkdf() { $EAPKDF "$@"; }
+
+# ---------------------------------------------------------------- JSON
+# jpick [-c] [KEY=VALUE...] [.FIELD]: JSON on stdin (one array, one object,
+# or one object per line: monitor output). Objects whose KEY equals VALUE
+# (numbers compare as numbers, "null" matches null) for every KEY=VALUE;
+# prints .FIELD of the first match (JSON for non-strings, "" if the field
+# is absent), the whole first match without .FIELD, or with -c the number
+# of matches. Exit 1 when nothing matches (0 with -c).
+read -r -d '' JPICK_PY <<'PYEOF' || true
+import json, sys
+args = sys.argv[1:]
+count = bool(args) and args[0] == '-c'
+if count:
+    args = args[1:]
+field = args[-1][1:] if args and args[-1].startswith('.') else None
+conds = [a.split('=', 1) for a in args if not a.startswith('.')]
+text = sys.stdin.read()
+objs = []
+try:
+    d = json.loads(text)
+    objs = d if isinstance(d, list) else [d]
+except ValueError:
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith('{'):
+            try:
+                objs.append(json.loads(line))
+            except ValueError:
+                pass
+def eq(v, want):
+    if want == 'null':
+        return v is None
+    if isinstance(v, bool):
+        return str(v).lower() == want
+    if isinstance(v, (int, float)):
+        try:
+            return v == int(want, 0)
+        except ValueError:
+            return False
+    return isinstance(v, str) and v == want
+hits = [o for o in objs if isinstance(o, dict) and all(k in o and eq(o[k], w) for k, w in conds)]
+if count:
+    print(len(hits))
+    sys.exit(0)
+if not hits:
+    sys.exit(1)
+o = hits[0]
+if field is None:
+    print(json.dumps(o, sort_keys=True))
+elif field in o:
+    v = o[field]
+    print(v if isinstance(v, str) else json.dumps(v))
+sys.exit(0)
+PYEOF
+jpick() { $PYTHON -c "$JPICK_PY" "$@"; }
+
+# ---------------------------------------------------------------- counters
+# Counter names from the uapi header, so that counters the CLI prints by
+# number ("stat_40") are found under their name too.
+declare -A STAT_NUM
+while read -r name num; do
+	STAT_NUM[$name]=$num
+done < <(awk '/^enum mip6sec_stat_attrs/{f=1;i=0;next} f&&/^};/{f=0}
+	f&&/^\tMIP6SEC_STAT_[A-Z_0-9]+,/{n=$1; sub(/,$/,"",n); sub(/MIP6SEC_STAT_/,"",n); print tolower(n), i; i++}' \
+	"$TOP_DIR/include/uapi/linux/mip6sec.h")
+
+declare -A S0 S1
+snap() { # snap ARRAY [NS]: counters of NS (default cn) from "mip6sec -j stats"
+	local -n arr=$1
+	local ns=${2:-$NS_CN} k v n
+	arr=()
+	while IFS=: read -r k v; do
+		k=${k//\"/}
+		arr[$k]=$v
+	done < <(cli "$ns" -j stats 2>/dev/null | grep -oE '"[a-z_0-9]+": ?[0-9]+' | tr -d ' ')
+	for n in "${!STAT_NUM[@]}"; do
+		if [ -z "${arr[$n]+x}" ] && [ -n "${arr[stat_${STAT_NUM[$n]}]+x}" ]; then
+			arr[$n]=${arr[stat_${STAT_NUM[$n]}]}
+		fi
+	done
+}
+delta() { echo $((${S1[$1]:-0} - ${S0[$1]:-0})); }
+stats_diff() {
+	local k out=
+	for k in "${!S1[@]}"; do
+		case $k in stat_*) continue ;; esac
+		[ "${S1[$k]}" != "${S0[$k]:-0}" ] && out+="$k:+$(delta "$k") "
+	done
+	echo "changed counters: ${out:-none}"
+}
+check_deltas() { # check_deltas NAME COUNTER=WANT...: one assertion for several counters
+	local name=$1 kv c w bad=
+	shift
+	for kv in "$@"; do
+		c=${kv%=*} w=${kv#*=}
+		if [ -z "${S1[$c]+x}" ]; then bad+="$c missing from 'mip6sec -j stats'; "; continue; fi
+		[ "$(delta "$c")" -eq "$w" ] || bad+="$c changed by $(delta "$c"), expected $w; "
+	done
+	if [ -z "$bad" ]; then ok "$name"; else not_ok "$name" "$bad" "$(stats_diff)"; fi
+}
+wait_delta() { # wait_delta SECONDS COUNTER MIN [NS]: poll S1 until COUNTER rose by MIN
+	local deadline=$((SECONDS + $1))
+	while :; do
+		snap S1 "${4:-$NS_CN}"
+		[ "$(delta "$2")" -ge "$3" ] && return 0
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.2
+	done
+}
+
+# ---------------------------------------------------------------- events
+MON=${TMP:?}/monitor.out
+mon_start() { # the events of netns cn, as JSON lines, in $MON
+	cli "$NS_CN" -j monitor >"$MON" 2>&1 &
+	MON_PID=$!
+	bg_track $MON_PID
+}
+mon_mark() { MON_MARK=$(wc -l <"$MON"); }
+mon_since() { tail -n +$((MON_MARK + 1)) "$MON"; }
+event_seen() { mon_since | jpick "event=$1" "${@:2}" >/dev/null; }
+event_count() { mon_since | jpick -c "event=$1" "${@:2}"; }
+check_event() { # check_event NAME SECONDS EVENT [KEY=VALUE...]: since the last mon_mark
+	local name=$1 secs=$2
+	shift 2
+	if wait_for "$secs" event_seen "$@"; then
+		ok "$name"
+	else
+		not_ok "$name" "no event $* since the mark; events since the mark:" "$(mon_since | head -n 20)"
+	fi
+}
+check_no_event() { # check_no_event NAME SECONDS EVENT [KEY=VALUE...]
+	local name=$1 secs=$2
+	shift 2
+	sleep "$secs"
+	if event_seen "$@"; then not_ok "$name" "unexpected: $(mon_since | jpick "event=$1" "${@:2}")"; else ok "$name"; fi
+}
+
+# ---------------------------------------------------------------- mh-recv (userspace delivery)
+MHOUT=$TMP/mh.out
+mhrecv_start() { # raw IPPROTO_MH socket in netns cn: what reaches userspace
+	ip netns exec "$NS_CN" "$PYTHON" "$MNPY" mh-recv 900 >"$MHOUT" 2>&1 &
+	bg_track $!
+}
+mh_delivered() { # mh_delivered TYPE SRC [SEQ]: a message of TYPE from SRC reached the raw socket
+	local c=("type=$1" "src=$2")
+	[ -n "${3:-}" ] && c+=("seq=$3")
+	jpick "${c[@]}" <"$MHOUT" >/dev/null
+}
+
+# ---------------------------------------------------------------- the mobile node
+MN_OUT=
+mn_start() { # mn.py serve in netns mn as a coprocess
+	coproc MNP { ip netns exec "$NS_MN" "$PYTHON" "$MNPY" serve 2>&1; }
+	bg_track "$MNP_PID"
+	local line
+	read -r -t 90 line <&"${MNP[0]}"
+	[ "$line" = ready ]
+}
+mn_stop() { [ -n "${MNP_PID:-}" ] && { echo quit >&"${MNP[1]}"; } 2>/dev/null; MNP_PID=; }
+mn() { # mn ARGS...: one mn.py command in the coprocess; OK -> 0
+	echo "$*" >&"${MNP[1]}"
+	if ! read -r -t 60 MN_OUT <&"${MNP[0]}"; then
+		MN_OUT="mn.py: no answer to: $*"
+		return 2
+	fi
+	[[ $MN_OUT == OK* ]]
+}
+mn_check() { # mn_check NAME ARGS...
+	local name=$1
+	shift
+	if mn "$@"; then ok "$name"; else not_ok "$name" "mn.py $*" "$MN_OUT"; fi
+	[ -n "${VERBOSE:-}" ] && diag "$MN_OUT"
+	return 0
+}
+mn_reply() { # mn_reply [KEY=VALUE...] .FIELD: from the JSON of the last OK answer
+	sed 's/^OK //' <<<"$MN_OUT" | jpick "$@"
+}
+
+# ---------------------------------------------------------------- keys
+# keys_absent NAME TEXT: none of the hex strings in $SECRETS (lower or
+# upper case, also split in two halves as some printers wrap) is in TEXT.
+SECRETS=()
+keys_absent() {
+	local name=$1 text=$2 k hits=
+	for k in "${SECRETS[@]}"; do
+		if grep -qiF -- "$k" <<<"$text" || grep -qiF -- "${k:0:16}" <<<"$text"; then
+			hits+="${k:0:8}... "
+		fi
+	done
+	if [ -z "$hits" ]; then ok "$name"; else not_ok "$name" "key material found: $hits"; fi
+}
+
+# Bindings and SAs of netns cn, from the CLI's JSON.
+binding_get() { # binding_get HOA [.FIELD]
+	cli "$NS_CN" -j binding show 2>/dev/null | jpick "hoa=$1" "${@:2}"
+}
+binding_absent() { ! binding_get "$1" >/dev/null; }
+check_binding() { # check_binding NAME HOA KEY=VALUE...
+	local name=$1 hoa=$2 j
+	shift 2
+	j=$(cli "$NS_CN" -j binding show 2>&1)
+	if jpick "hoa=$hoa" "$@" <<<"$j" >/dev/null; then ok "$name"; else not_ok "$name" "want hoa=$hoa $*" "got: $(jpick "hoa=$hoa" <<<"$j" || echo "no binding for $hoa: $j" | head -c 600)"; fi
+}
+check_sa() { # check_sa NAME NAI SPI KEY=VALUE...
+	local name=$1 nai=$2 spi=$3 j
+	shift 3
+	j=$(cli "$NS_CN" -j sa show 2>&1)
+	if jpick "nai=$nai" "spi=$spi" "$@" <<<"$j" >/dev/null; then ok "$name"; else not_ok "$name" "want $*" "got: $(jpick "nai=$nai" "spi=$spi" <<<"$j" || echo "no SA $nai/$spi: $j" | head -c 600)"; fi
+}
+
+# sa_field NAI SPI FIELD: FIELD of the SA (NAI, SPI) in "sa show -j"
+sa_field() { cli "$NS_CN" -j sa show 2>/dev/null | jpick "nai=$1" "spi=$2" ".$3"; }
+sa_listed() { # sa_listed NAI [SPI]
+	local c=("nai=$1")
+	[ -n "${2:-}" ] && c+=("spi=$2")
+	cli "$NS_CN" -j sa show 2>/dev/null | jpick "${c[@]}" >/dev/null
+}
