@@ -227,23 +227,28 @@ static int put_addr(struct sk_buff *skb, int attr, const struct in6_addr *a)
 	return nla_put_in6_addr(skb, attr, a);
 }
 
+/* LAST_SEQ of a key's replay state @s, guarded by @lock, once it has one. */
+static int put_last_seq(struct sk_buff *skb, spinlock_t *lock,
+			const struct mip6sec_seq *s)
+{
+	u16 last;
+	bool valid;
+
+	spin_lock_bh(lock);
+	valid = s->valid;
+	last = s->last;
+	spin_unlock_bh(lock);
+	return valid ? nla_put_u32(skb, MIP6SEC_A_LAST_SEQ, last) : 0;
+}
+
 /* Never puts the key. */
 static int kbm_fill(struct sk_buff *skb, struct mip6sec_kbm *kbm)
 {
-	u16 last_seq = 0;
-	bool seq_valid;
-
-	spin_lock_bh(&kbm->lock);
-	seq_valid = kbm->seq.valid;
-	if (seq_valid)
-		last_seq = kbm->seq.last;
-	spin_unlock_bh(&kbm->lock);
-
 	if (put_addr(skb, MIP6SEC_A_HOA, &kbm->hoa))
 		return -EMSGSIZE;
 	if (!ipv6_addr_any(&kbm->cn) && put_addr(skb, MIP6SEC_A_CN, &kbm->cn))
 		return -EMSGSIZE;
-	if (seq_valid && nla_put_u32(skb, MIP6SEC_A_LAST_SEQ, last_seq))
+	if (put_last_seq(skb, &kbm->lock, &kbm->seq))
 		return -EMSGSIZE;
 	if (nla_put_u64_64bit(skb, MIP6SEC_A_USES, atomic64_read(&kbm->uses),
 			      MIP6SEC_A_PAD))
@@ -568,15 +573,6 @@ static int mip6sec_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
 /* Never puts the key. Caller holds the SA table mutex. */
 static int sa_fill(struct sk_buff *skb, struct mip6sec_sa *sa)
 {
-	u16 last_seq = 0;
-	bool seq_valid;
-
-	spin_lock_bh(&sa->lock);
-	seq_valid = sa->seq.valid;
-	if (seq_valid)
-		last_seq = sa->seq.last;
-	spin_unlock_bh(&sa->lock);
-
 	if (nla_put(skb, MIP6SEC_A_NAI, sa->nai->len, sa->nai->id) ||
 	    nla_put_u32(skb, MIP6SEC_A_SPI, sa->spi) ||
 	    nla_put_u32(skb, MIP6SEC_A_SA_USE, sa->use) ||
@@ -593,7 +589,7 @@ static int sa_fill(struct sk_buff *skb, struct mip6sec_sa *sa)
 	if (sa->expires &&
 	    nla_put_u32(skb, MIP6SEC_A_LIFETIME, mip6sec_sa_lifetime(sa)))
 		return -EMSGSIZE;
-	if (seq_valid && nla_put_u32(skb, MIP6SEC_A_LAST_SEQ, last_seq))
+	if (put_last_seq(skb, &sa->lock, &sa->seq))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -781,9 +777,14 @@ static struct genl_family mip6sec_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(mip6sec_mcgrps),
 };
 
+/* Multicast @msg, or drop it when filling it failed with @err. */
 static void notify(struct mip6sec_net *mn, struct sk_buff *msg, void *hdr,
-		   gfp_t gfp)
+		   gfp_t gfp, int err)
 {
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&mip6sec_genl_family, mn->net, msg, 0,
 				MIP6SEC_MCGRP_EVENTS_ID, gfp);
@@ -817,11 +818,7 @@ void mip6sec_notify_kbm(struct mip6sec_net *mn, u8 cmd,
 	msg = notify_new(mn, cmd, kbm_msg_size(), &hdr, gfp);
 	if (!msg)
 		return;
-	if (kbm_fill(msg, kbm)) {
-		nlmsg_free(msg);
-		return;
-	}
-	notify(mn, msg, hdr, gfp);
+	notify(mn, msg, hdr, gfp, kbm_fill(msg, kbm));
 }
 
 void mip6sec_notify_binding(struct mip6sec_net *mn, u8 cmd,
@@ -834,12 +831,8 @@ void mip6sec_notify_binding(struct mip6sec_net *mn, u8 cmd,
 	msg = notify_new(mn, cmd, binding_msg_size(), &hdr, gfp);
 	if (!msg)
 		return;
-	if (binding_fill(msg, b) ||
-	    (reason && nla_put_u32(msg, MIP6SEC_A_REASON, reason))) {
-		nlmsg_free(msg);
-		return;
-	}
-	notify(mn, msg, hdr, gfp);
+	notify(mn, msg, hdr, gfp, binding_fill(msg, b) ||
+	       (reason && nla_put_u32(msg, MIP6SEC_A_REASON, reason)));
 }
 
 void mip6sec_notify_sa(struct mip6sec_net *mn, u8 cmd,
@@ -851,39 +844,38 @@ void mip6sec_notify_sa(struct mip6sec_net *mn, u8 cmd,
 	msg = notify_new(mn, cmd, sa_msg_size(), &hdr, gfp);
 	if (!msg)
 		return;
-	if (sa_fill(msg, sa)) {
-		nlmsg_free(msg);
-		return;
-	}
-	notify(mn, msg, hdr, gfp);
+	notify(mn, msg, hdr, gfp, sa_fill(msg, sa));
+}
+
+/* key-request-ntf, or fbu-accepted-ntf when @fbu. */
+static int event_fill(struct sk_buff *msg, bool fbu,
+		      const struct mip6sec_event *e)
+{
+	if (nla_put(msg, MIP6SEC_A_NAI, e->nai_len, e->nai) ||
+	    nla_put_u32(msg, MIP6SEC_A_SPI, e->spi) ||
+	    put_addr(msg, MIP6SEC_A_HA, e->ha) ||
+	    put_addr(msg, fbu ? MIP6SEC_A_PCOA : MIP6SEC_A_HOA, e->hoa) ||
+	    put_addr(msg, MIP6SEC_A_COA, e->coa))
+		return -EMSGSIZE;
+	if (!fbu)
+		return nla_put_u32(msg, MIP6SEC_A_SA_USE, e->use);
+	if (nla_put_u32(msg, MIP6SEC_A_SEQ, e->seq) ||
+	    nla_put_u32(msg, MIP6SEC_A_LIFETIME, e->lifetime))
+		return -EMSGSIZE;
+	return 0;
 }
 
 /* From the packet path: GFP_ATOMIC. */
 static void notify_event(struct mip6sec_net *mn, u8 cmd,
 			 const struct mip6sec_event *e)
 {
-	bool fbu = cmd == MIP6SEC_CMD_FBU_ACCEPTED_NTF;
 	struct sk_buff *msg;
 	void *hdr;
 
 	msg = notify_new(mn, cmd, event_msg_size(), &hdr, GFP_ATOMIC);
-	if (!msg)
-		return;
-	if (nla_put(msg, MIP6SEC_A_NAI, e->nai_len, e->nai) ||
-	    nla_put_u32(msg, MIP6SEC_A_SPI, e->spi) ||
-	    put_addr(msg, MIP6SEC_A_HA, e->ha) ||
-	    put_addr(msg, fbu ? MIP6SEC_A_PCOA : MIP6SEC_A_HOA, e->hoa) ||
-	    put_addr(msg, MIP6SEC_A_COA, e->coa))
-		goto err;
-	if (fbu && (nla_put_u32(msg, MIP6SEC_A_SEQ, e->seq) ||
-		    nla_put_u32(msg, MIP6SEC_A_LIFETIME, e->lifetime)))
-		goto err;
-	if (!fbu && nla_put_u32(msg, MIP6SEC_A_SA_USE, e->use))
-		goto err;
-	notify(mn, msg, hdr, GFP_ATOMIC);
-	return;
-err:
-	nlmsg_free(msg);
+	if (msg)
+		notify(mn, msg, hdr, GFP_ATOMIC,
+		       event_fill(msg, cmd == MIP6SEC_CMD_FBU_ACCEPTED_NTF, e));
 }
 
 void mip6sec_notify_key_request(struct mip6sec_net *mn,
