@@ -30,16 +30,7 @@ trap 'netns_cleanup; rm -rf "$TMP"' EXIT
 
 ktap_plan 13
 
-declare -A S0 S1
-snap() { # snap ARRAY: counters of cn (compact JSON of "mip6sec -j stats")
-	local -n arr=$1
-	local k v
-	arr=()
-	while IFS=: read -r k v; do
-		arr[${k//\"/}]=$v
-	done < <(cli "$NS_CN" -j stats 2>/dev/null | grep -oE '"[a-z_0-9]+": ?[0-9]+' | tr -d ' ')
-}
-delta() { echo $((${S1[$1]:-0} - ${S0[$1]:-0})); }
+# Counters: snap and delta (lib.sh).
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 json_len() { $PYTHON -c 'import json, sys; print(len(json.load(sys.stdin)))' 2>&1; }

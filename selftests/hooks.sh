@@ -33,49 +33,7 @@ HOA=2001:db8:2::10
 ktap_plan 34
 
 # ---------------------------------------------------------------- helpers
-declare -A S0 S1
-snap() { # snap ARRAYNAME: counters of netns cn
-	local -n arr=$1
-	local k v
-	arr=()
-	while read -r k v; do
-		arr[$k]=$v
-	done < <(cli "$NS_CN" -j stats 2>/dev/null | $PYTHON -c '
-import json, sys
-for k, v in json.load(sys.stdin).items():
-    if isinstance(v, int):
-        print(k, v)' 2>/dev/null)
-}
-delta() { echo $((${S1[$1]:-0} - ${S0[$1]:-0})); }
-check_delta() { # check_delta NAME COUNTER WANT
-	if [ -z "${S1[$2]+x}" ]; then
-		not_ok "$1" "counter $2 missing from 'mip6sec -j stats'"
-		return
-	fi
-	local d
-	d=$(delta "$2")
-	if [ "$d" -eq "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1" "$2 changed by $d, expected $3" "$(stats_diff)"
-	fi
-}
-stats_diff() {
-	local k out=
-	for k in "${!S1[@]}"; do
-		[ "${S1[$k]}" != "${S0[$k]:-0}" ] && out+="$k:+$(delta "$k") "
-	done
-	echo "changed counters: ${out:-none}"
-}
-wait_delta() { # wait_delta SECONDS COUNTER MIN: poll until COUNTER rose by MIN
-	local deadline=$((SECONDS + $1))
-	while :; do
-		snap S1
-		[ "$(delta "$2")" -ge "$3" ] && return 0
-		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.2
-	done
-}
+# Counters: snap, delta, check_delta, wait_delta (lib.sh).
 
 RECV=$TMP/recv.out
 received() { # received TYPE MARKER

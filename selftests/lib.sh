@@ -464,6 +464,106 @@ def main(argv):
 sys.exit(main(sys.argv[1:]))
 PYEOF
 
+# ---------------------------------------------------------------- counters
+# snap S0; ...; snap S1; then check_delta NAME COUNTER N or check_deltas
+# NAME COUNTER=N...: how much counters of netns $NS_CN (or another) moved.
+# Counter names from the uapi header, so that counters the CLI prints by
+# number ("stat_22") are found under their name too.
+declare -A STAT_NUM
+while read -r name num; do
+	STAT_NUM[$name]=$num
+done < <(awk '/^enum mip6sec_stat_attrs/{f=1;i=0;next} f&&/^};/{f=0}
+	f&&/^\tMIP6SEC_STAT_[A-Z_0-9]+,/{n=$1; sub(/,$/,"",n); sub(/MIP6SEC_STAT_/,"",n); print tolower(n), i; i++}' \
+	"$TOP_DIR/include/uapi/linux/mip6sec.h")
+
+declare -A S0 S1
+_alias_noted=
+snap() { # snap ARRAY [NS]: counters of NS (default cn) from "mip6sec -j stats"
+	local -n arr=$1
+	local ns=${2:-$NS_CN} k v n
+	arr=()
+	while IFS=: read -r k v; do
+		k=${k//\"/}
+		arr[$k]=$v
+	done < <(cli "$ns" -j stats 2>/dev/null | grep -oE '"[a-z_0-9]+": ?[0-9]+' | tr -d ' ')
+	for n in "${!STAT_NUM[@]}"; do
+		if [ -z "${arr[$n]+x}" ] && [ -n "${arr[stat_${STAT_NUM[$n]}]+x}" ]; then
+			arr[$n]=${arr[stat_${STAT_NUM[$n]}]}
+			case " $_alias_noted " in *" $n "*) ;; *)
+				_alias_noted+=" $n"
+				diag "CLI prints counter $n as stat_${STAT_NUM[$n]}" ;;
+			esac
+		fi
+	done
+}
+delta() { echo $((${S1[$1]:-0} - ${S0[$1]:-0})); }
+stats_diff() {
+	local k out=
+	for k in "${!S1[@]}"; do
+		case $k in stat_*) continue ;; esac
+		[ "${S1[$k]}" != "${S0[$k]:-0}" ] && out+="$k:+$(delta "$k") "
+	done
+	echo "changed counters: ${out:-none}"
+}
+check_delta() { # check_delta NAME COUNTER WANT (S0/S1 taken by the caller)
+	if [ -z "${S1[$2]+x}" ]; then
+		not_ok "$1" "counter $2 missing from 'mip6sec -j stats'"
+		return
+	fi
+	local d
+	d=$(delta "$2")
+	if [ "$d" -eq "$3" ]; then ok "$1"; else not_ok "$1" "$2 changed by $d, expected $3" "$(stats_diff)"; fi
+}
+check_deltas() { # check_deltas NAME COUNTER=WANT...: one assertion for several counters
+	local name=$1 kv c w bad=
+	shift
+	for kv in "$@"; do
+		c=${kv%=*} w=${kv#*=}
+		if [ -z "${S1[$c]+x}" ]; then bad+="$c missing from 'mip6sec -j stats'; "; continue; fi
+		[ "$(delta "$c")" -eq "$w" ] || bad+="$c changed by $(delta "$c"), expected $w; "
+	done
+	if [ -z "$bad" ]; then ok "$name"; else not_ok "$name" "$bad" "$(stats_diff)"; fi
+}
+wait_delta() { # wait_delta SECONDS COUNTER MIN [NS]: poll S1 until COUNTER rose by MIN
+	local deadline=$((SECONDS + $1))
+	while :; do
+		snap S1 "${4:-$NS_CN}"
+		[ "$(delta "$2")" -ge "$3" ] && return 0
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.2
+	done
+}
+
+
+# ---------------------------------------------------------------- the mobile node
+# selftests/mn.py serve in netns $NS_MN as a coprocess (MNP): mn_start,
+# then one command per mn/mn_check call, mn_stop.
+MN_OUT=
+MNPY=$SELFTESTS_DIR/mn.py
+mn_start() { # mn.py serve in netns mn as a coprocess
+	coproc MNP { ip netns exec "$NS_MN" "$PYTHON" "$MNPY" serve 2>&1; }
+	bg_track "$MNP_PID"
+	local line
+	read -r -t 90 line <&"${MNP[0]}"
+	[ "$line" = ready ]
+}
+mn_stop() { [ -n "${MNP_PID:-}" ] && { echo quit >&"${MNP[1]}"; } 2>/dev/null; MNP_PID=; }
+mn() { # mn ARGS...: one mn.py command in the coprocess; OK -> 0
+	echo "$*" >&"${MNP[1]}"
+	if ! read -r -t 60 MN_OUT <&"${MNP[0]}"; then
+		MN_OUT="mn.py: no answer to: $*"
+		return 2
+	fi
+	[[ $MN_OUT == OK* ]]
+}
+mn_check() { # mn_check NAME ARGS...
+	local name=$1
+	shift
+	if mn "$@"; then ok "$name"; else not_ok "$name" "mn.py $*" "$MN_OUT"; fi
+	[ -n "${VERBOSE:-}" ] && diag "$MN_OUT"
+	return 0
+}
+
 mhpkt() { # mhpkt NS MODE ARGS...
 	local ns=$1
 	shift

@@ -5,10 +5,10 @@
 # RFC 4285, fbu.sh: FMIPv6 previous access router). Source it after lib.sh,
 # once the namespaces exist:
 #
-#   counters   snap S0; ...; snap S1; check_deltas NAME counter=N ...
+#   counters   snap S0; ...; snap S1; check_deltas NAME counter=N ... (lib.sh)
 #   events     mon_start; mon_mark; ...; check_event NAME SECS EVENT KEY=VALUE...
 #   JSON       jpick [-c] KEY=VALUE... [.FIELD]  (stdin: array, object or lines)
-#   the MN     mn_start; mn ARGS; mn_check NAME ARGS; mn_reply .FIELD
+#   the MN     mn_start; mn ARGS; mn_check NAME ARGS (lib.sh); mn_reply .FIELD
 #   keys       eapkdf ARGS (selftests/eapkdf.py), keys_absent NAME TEXT
 #
 # Every check prints exactly one TAP line.
@@ -75,60 +75,6 @@ sys.exit(0)
 PYEOF
 jpick() { $PYTHON -c "$JPICK_PY" "$@"; }
 
-# ---------------------------------------------------------------- counters
-# Counter names from the uapi header, so that counters the CLI prints by
-# number ("stat_40") are found under their name too.
-declare -A STAT_NUM
-while read -r name num; do
-	STAT_NUM[$name]=$num
-done < <(awk '/^enum mip6sec_stat_attrs/{f=1;i=0;next} f&&/^};/{f=0}
-	f&&/^\tMIP6SEC_STAT_[A-Z_0-9]+,/{n=$1; sub(/,$/,"",n); sub(/MIP6SEC_STAT_/,"",n); print tolower(n), i; i++}' \
-	"$TOP_DIR/include/uapi/linux/mip6sec.h")
-
-declare -A S0 S1
-snap() { # snap ARRAY [NS]: counters of NS (default cn) from "mip6sec -j stats"
-	local -n arr=$1
-	local ns=${2:-$NS_CN} k v n
-	arr=()
-	while IFS=: read -r k v; do
-		k=${k//\"/}
-		arr[$k]=$v
-	done < <(cli "$ns" -j stats 2>/dev/null | grep -oE '"[a-z_0-9]+": ?[0-9]+' | tr -d ' ')
-	for n in "${!STAT_NUM[@]}"; do
-		if [ -z "${arr[$n]+x}" ] && [ -n "${arr[stat_${STAT_NUM[$n]}]+x}" ]; then
-			arr[$n]=${arr[stat_${STAT_NUM[$n]}]}
-		fi
-	done
-}
-delta() { echo $((${S1[$1]:-0} - ${S0[$1]:-0})); }
-stats_diff() {
-	local k out=
-	for k in "${!S1[@]}"; do
-		case $k in stat_*) continue ;; esac
-		[ "${S1[$k]}" != "${S0[$k]:-0}" ] && out+="$k:+$(delta "$k") "
-	done
-	echo "changed counters: ${out:-none}"
-}
-check_deltas() { # check_deltas NAME COUNTER=WANT...: one assertion for several counters
-	local name=$1 kv c w bad=
-	shift
-	for kv in "$@"; do
-		c=${kv%=*} w=${kv#*=}
-		if [ -z "${S1[$c]+x}" ]; then bad+="$c missing from 'mip6sec -j stats'; "; continue; fi
-		[ "$(delta "$c")" -eq "$w" ] || bad+="$c changed by $(delta "$c"), expected $w; "
-	done
-	if [ -z "$bad" ]; then ok "$name"; else not_ok "$name" "$bad" "$(stats_diff)"; fi
-}
-wait_delta() { # wait_delta SECONDS COUNTER MIN [NS]: poll S1 until COUNTER rose by MIN
-	local deadline=$((SECONDS + $1))
-	while :; do
-		snap S1 "${4:-$NS_CN}"
-		[ "$(delta "$2")" -ge "$3" ] && return 0
-		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.2
-	done
-}
-
 # ---------------------------------------------------------------- events
 MON=${TMP:?}/monitor.out
 mon_start() { # the events of netns cn, as JSON lines, in $MON
@@ -169,30 +115,6 @@ mh_delivered() { # mh_delivered TYPE SRC [SEQ]: a message of TYPE from SRC reach
 }
 
 # ---------------------------------------------------------------- the mobile node
-MN_OUT=
-mn_start() { # mn.py serve in netns mn as a coprocess
-	coproc MNP { ip netns exec "$NS_MN" "$PYTHON" "$MNPY" serve 2>&1; }
-	bg_track "$MNP_PID"
-	local line
-	read -r -t 90 line <&"${MNP[0]}"
-	[ "$line" = ready ]
-}
-mn_stop() { [ -n "${MNP_PID:-}" ] && { echo quit >&"${MNP[1]}"; } 2>/dev/null; MNP_PID=; }
-mn() { # mn ARGS...: one mn.py command in the coprocess; OK -> 0
-	echo "$*" >&"${MNP[1]}"
-	if ! read -r -t 60 MN_OUT <&"${MNP[0]}"; then
-		MN_OUT="mn.py: no answer to: $*"
-		return 2
-	fi
-	[[ $MN_OUT == OK* ]]
-}
-mn_check() { # mn_check NAME ARGS...
-	local name=$1
-	shift
-	if mn "$@"; then ok "$name"; else not_ok "$name" "mn.py $*" "$MN_OUT"; fi
-	[ -n "${VERBOSE:-}" ] && diag "$MN_OUT"
-	return 0
-}
 mn_reply() { # mn_reply [KEY=VALUE...] .FIELD: from the JSON of the last OK answer
 	sed 's/^OK //' <<<"$MN_OUT" | jpick "$@"
 }
