@@ -113,7 +113,7 @@ enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 				    const struct mh_msg *m, const u8 *mh)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	const struct in6_addr *hoa = p->has_hao ? &p->hoa : &ip6h->saddr;
+	const struct in6_addr *hoa = mip6sec_pkt_hoa(skb, p);
 	const struct in6_addr *cn = mip6sec_pkt_daddr(skb, p);
 	u8 mac[MIP6SEC_AUTH_LEN];
 	struct mh_seg seg[MH_AUTH_SEGS];

@@ -55,10 +55,9 @@ enum mip6sec_verdict mip6sec_fbu_rcv(struct mip6sec_net *mn,
 		.hoa = pcoa,
 		.seq = m->seq,
 	};
-	struct mip6sec_nai *n;
 	struct mip6sec_sa *sa;
 	struct in6_addr coa;
-	bool exhausted;
+	bool exhausted, nai_known;
 	u16 units;
 	int v;
 
@@ -93,13 +92,11 @@ enum mip6sec_verdict mip6sec_fbu_rcv(struct mip6sec_net *mn,
 	mip6sec_msg_coa(skb, mh, m->altcoa, &coa);
 	e.coa = &coa;
 
-	n = e.nai_len <= MIP6SEC_NAI_MAX ?
-	    mip6sec_nai_lookup(mn, e.nai, e.nai_len) : NULL;
-	if (!n && e.nai_len <= MIP6SEC_NAI_MAX)
+	sa = mip6sec_sa_lookup(mn, e.nai, e.nai_len, e.spi, e.use, &nai_known);
+	if (!nai_known)
 		mip6sec_key_request(mn, e.nai, e.nai_len, e.spi, e.use, par,
 				    pcoa, &coa);
-	sa = n ? mip6sec_sa_find(n, e.spi) : NULL;
-	if (!sa || sa->use != MIP6SEC_SA_USE_FBU || mip6sec_sa_expired(sa)) {
+	if (!sa) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_NOKEY);
 		net_info_ratelimited("dropped Fast Binding Update of NAI %*pE: no fast handover key with SPI %u\n",
 				     e.nai_len, e.nai, e.spi);

@@ -202,7 +202,7 @@ enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,
 				       const struct mh_msg *m, const u8 *mh)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	const struct in6_addr *hoa = p->has_hao ? &p->hoa : &ip6h->saddr;
+	const struct in6_addr *hoa = mip6sec_pkt_hoa(skb, p);
 	const struct in6_addr *ha = mip6sec_pkt_daddr(skb, p);
 	/* The authentication option in force is the last one (RFC 4285 5). */
 	u16 auth_off = max(m->auth_mnha, m->auth_mnaaa);
@@ -218,7 +218,6 @@ enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,
 		.subtype = subtype,
 		.spi = subtype == MH_AUTH_MN_HA ? m->mnha_spi : m->mnaaa_spi,
 	};
-	struct mip6sec_nai *n;
 	struct mip6sec_sa *sa;
 	struct in6_addr coa;
 	struct ha_bu bu = {
@@ -228,7 +227,7 @@ enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,
 		.coa = &coa,
 		.ha = ha,
 	};
-	bool exhausted;
+	bool exhausted, nai_known;
 	const u8 *nai;
 	u8 nai_len;
 
@@ -258,19 +257,13 @@ enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,
 	mip6sec_msg_coa(skb, mh, m->altcoa, &coa);
 	bu.dereg = m->lifetime == 0 || ipv6_addr_equal(&coa, hoa);
 
-	/* An NAI longer than MIP6SEC_NAI_MAX can have no SA. */
-	if (nai_len > MIP6SEC_NAI_MAX)
-		return mip6sec_bu_without_key(mn);
-	n = mip6sec_nai_lookup(mn, nai, nai_len);
-	sa = n ? mip6sec_sa_find(n, ack.spi) : NULL;
-	if (sa && (sa->use != use || mip6sec_sa_expired(sa)))
-		sa = NULL;
+	sa = mip6sec_sa_lookup(mn, nai, nai_len, ack.spi, use, &nai_known);
 	/*
 	 * No key: an unknown NAI, or an MN-AAA option this node has no key
 	 * for (the home agent may then leave it to an AAA server). Pull
 	 * model: an AAA client may provide the key.
 	 */
-	if (!n || (!sa && subtype == MH_AUTH_MN_AAA)) {
+	if (!nai_known || (!sa && subtype == MH_AUTH_MN_AAA)) {
 		mip6sec_key_request(mn, nai, nai_len, ack.spi, use, ha, hoa,
 				    &coa);
 		return mip6sec_bu_without_key(mn);

@@ -276,7 +276,7 @@ static enum mip6sec_verdict mh_rcv(struct mip6sec_net *mn,
 	 * RFC 6275 6.1.1: the home address stands in for the source; the
 	 * final destination (RFC 8200 8.1) for the destination.
 	 */
-	src = p->has_hao ? &p->hoa : &ip6h->saddr;
+	src = mip6sec_pkt_hoa(skb, p);
 	if (mh_csum(src->s6_addr, mip6sec_pkt_daddr(skb, p)->s6_addr, mh,
 		    m.len)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_MH_MALFORMED);

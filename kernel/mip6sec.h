@@ -295,7 +295,9 @@ int mip6sec_sa_del(struct mip6sec_net *mn, const u8 *nai, u8 nai_len,
 struct mip6sec_nai *mip6sec_nai_lookup(struct mip6sec_net *mn, const u8 *nai,
 				       unsigned int len);
 struct mip6sec_sa *mip6sec_sa_find(const struct mip6sec_nai *n, u32 spi);
-bool mip6sec_sa_expired(const struct mip6sec_sa *sa);
+struct mip6sec_sa *mip6sec_sa_lookup(struct mip6sec_net *mn, const u8 *nai,
+				     unsigned int nai_len, u32 spi, u8 use,
+				     bool *nai_known);
 bool mip6sec_hoa_claimed(struct mip6sec_net *mn, const struct in6_addr *hoa,
 			 const struct mip6sec_nai *n);
 u32 mip6sec_sa_lifetime(const struct mip6sec_sa *sa);
@@ -411,6 +413,13 @@ struct mip6sec_pkt {
 	bool has_rh2;
 	bool ipsec;			/* ESP or AH follows */
 };
+
+/* The home address: the Home Address option's, or the source. */
+static inline const struct in6_addr *
+mip6sec_pkt_hoa(const struct sk_buff *skb, const struct mip6sec_pkt *p)
+{
+	return p->has_hao ? &p->hoa : &ipv6_hdr(skb)->saddr;
+}
 
 /* The final destination: the home address of a type 2 Routing Header. */
 static inline const struct in6_addr *

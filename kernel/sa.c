@@ -170,9 +170,33 @@ static struct mip6sec_sa *sa_find_locked(struct mip6sec_sa_table *t,
 	return NULL;
 }
 
-bool mip6sec_sa_expired(const struct mip6sec_sa *sa)
+static bool sa_expired(const struct mip6sec_sa *sa)
 {
 	return sa->expires && time_after_eq(jiffies, sa->expires);
+}
+
+/*
+ * The SA a message names, usable for @use: by NAI, then SPI, of that use
+ * and not past its lifetime; NULL if none. *nai_known tells whether the
+ * NAI has any SA at all (else a key request is in order). Caller holds
+ * rcu_read_lock().
+ */
+struct mip6sec_sa *mip6sec_sa_lookup(struct mip6sec_net *mn, const u8 *nai,
+				     unsigned int nai_len, u32 spi, u8 use,
+				     bool *nai_known)
+{
+	struct mip6sec_nai *n = NULL;
+	struct mip6sec_sa *sa;
+
+	if (nai_len <= MIP6SEC_NAI_MAX)
+		n = mip6sec_nai_lookup(mn, nai, nai_len);
+	*nai_known = n;
+	if (!n)
+		return NULL;
+	sa = mip6sec_sa_find(n, spi);
+	if (!sa || sa->use != use || sa_expired(sa))
+		return NULL;
+	return sa;
 }
 
 /* Seconds left, rounded up; 0 when expired. Only for SAs with a lifetime. */
@@ -209,17 +233,22 @@ static void sa_schedule_locked(struct mip6sec_sa_table *t)
 				 time_after(first, now) ? first - now : 0);
 }
 
-/* Out of the table; freed after a grace period. Returns its id. */
-static u64 sa_unlink(struct mip6sec_sa_table *t, struct mip6sec_sa *sa)
+/*
+ * Out of the table; freed after a grace period. Returns true when its NAI
+ * went with it (it was the NAI's last SA): a walk of the NAI's SAs must
+ * stop then.
+ */
+static bool sa_unlink(struct mip6sec_sa_table *t, struct mip6sec_sa *sa)
 {
 	struct mip6sec_nai *n = sa->nai;
-	u64 id = sa->id;
+	bool nai_gone;
 
 	lockdep_assert_held(&t->lock);
 	list_del_rcu(&sa->node);
 	if (sa->has_hoa)
 		rhltable_remove(&t->hoas, &sa->hoa_node, hoa_params);
-	if (list_empty(&n->sas)) {
+	nai_gone = list_empty(&n->sas);
+	if (nai_gone) {
 		rhashtable_remove_fast(&t->ht, &n->rnode, nai_params);
 		list_del_rcu(&n->list);
 		kfree_rcu(n, rcu);
@@ -227,7 +256,7 @@ static u64 sa_unlink(struct mip6sec_sa_table *t, struct mip6sec_sa *sa)
 	t->genid++;
 	INIT_RCU_WORK(&sa->free_work, sa_free_work);
 	queue_rcu_work(mip6sec_wq, &sa->free_work);
-	return id;
+	return nai_gone;
 }
 
 /* After a grace period no message verified with them is in flight. */
@@ -356,15 +385,12 @@ int mip6sec_sa_del(struct mip6sec_net *mn, const u8 *nai, u8 nai_len,
 		NL_SET_ERR_MSG(extack, "no SA for this NAI");
 		return -ENOENT;
 	}
-	/* The last unlink frees @n: stop walking then. */
 	list_for_each_entry_safe(sa, tmp, &n->sas, node) {
-		bool last = list_is_singular(&n->sas);
-
 		if (spi && sa->spi != *spi)
 			continue;
 		mip6sec_notify_sa(mn, MIP6SEC_CMD_SA_DEL_NTF, sa, GFP_KERNEL);
-		ids[count++] = sa_unlink(t, sa);
-		if (last)
+		ids[count++] = sa->id;
+		if (sa_unlink(t, sa))
 			break;
 	}
 	mutex_unlock(&t->lock);
@@ -388,17 +414,15 @@ static int sa_expire_batch(struct mip6sec_net *mn, u64 *ids, int max)
 	mutex_lock(&t->lock);
 	list_for_each_entry_safe(n, ntmp, &t->list, list) {
 		list_for_each_entry_safe(sa, tmp, &n->sas, node) {
-			bool last = list_is_singular(&n->sas);
-
-			if (!mip6sec_sa_expired(sa))
+			if (!sa_expired(sa))
 				continue;
 			local_bh_disable();	/* counters are per CPU */
 			mip6sec_stat_inc(mn, MIP6SEC_STAT_SA_EXPIRED);
 			local_bh_enable();
 			mip6sec_notify_sa(mn, MIP6SEC_CMD_SA_EXPIRED_NTF, sa,
 					  GFP_KERNEL);
-			ids[count++] = sa_unlink(t, sa);
-			if (last || count == max)
+			ids[count++] = sa->id;
+			if (sa_unlink(t, sa) || count == max)
 				break;
 		}
 		if (count == max)
@@ -440,13 +464,9 @@ void mip6sec_sa_destroy(struct mip6sec_net *mn)
 
 	mutex_lock(&t->lock);
 	list_for_each_entry_safe(n, ntmp, &t->list, list) {
-		list_for_each_entry_safe(sa, tmp, &n->sas, node) {
-			bool last = list_is_singular(&n->sas);
-
-			sa_unlink(t, sa);
-			if (last)
+		list_for_each_entry_safe(sa, tmp, &n->sas, node)
+			if (sa_unlink(t, sa))
 				break;
-		}
 	}
 	mutex_unlock(&t->lock);
 	rhltable_destroy(&t->hoas);
@@ -475,6 +495,9 @@ void mip6sec_key_request(struct mip6sec_net *mn, const u8 *nai, u8 nai_len,
 	};
 	unsigned long now = jiffies, last, *slot;
 
+	/* An NAI longer than any SA's can never be provided. */
+	if (nai_len > MIP6SEC_NAI_MAX)
+		return;
 	if (ms) {
 		slot = &mn->keyreq_last[siphash(nai, nai_len, &mn->be_key) %
 					MIP6SEC_BE_BUCKETS];
