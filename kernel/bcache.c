@@ -194,18 +194,38 @@ static bool binding_same(const struct mip6sec_binding *b,
  * home address) cannot take over another mobile node's. Caller holds
  * bc->lock.
  */
+static bool auth_compatible(u8 a, u8 b)
+{
+	if (a == b)
+		return true;
+	/* kbm_and_ipsec=either: a Kbm and an SA stand for each other. */
+	return READ_ONCE(mip6sec_kbm_and_ipsec) == MIP6SEC_KBM_AND_IPSEC_EITHER &&
+	       (a == MIP6SEC_AUTH_KBM || a == MIP6SEC_AUTH_IPSEC) &&
+	       (b == MIP6SEC_AUTH_KBM || b == MIP6SEC_AUTH_IPSEC);
+}
+
 static bool binding_owned_by_other(const struct mip6sec_binding *b, u8 auth,
 				   const u8 *nai, u8 nai_len)
 {
 	return b && !binding_expired(b) &&
-	       (b->auth != auth || !nai_equal(b, nai, nai_len));
+	       (!auth_compatible(b->auth, auth) ||
+		!nai_equal(b, nai, nai_len));
+}
+
+/* RFC 6275 9.5.1: @seq is newer than @last, modulo 2^16. */
+static bool seq_newer(u16 seq, u16 last)
+{
+	return (s16)(seq - last) > 0;
 }
 
 /*
  * Create or refresh the entry of req->hoa. A refresh that keeps the
  * addresses only moves the expiry and the sequence number (readers load
  * each with READ_ONCE()); any other change replaces the entry, so that a
- * reader never sees a half-written address. Returns 0, -EPERM when the
+ * reader never sees a half-written address. With req->dereg the entry
+ * goes instead (-ENOENT if there is none). With req->last_seq, a live
+ * entry whose sequence number is not older than req->seq is left alone:
+ * -EALREADY, its number in *req->last_seq. Returns 0, -EPERM when the
  * home address is bound by another key kind or NAI, -ENOSPC when
  * max_bindings entries exist (expired ones count until the reaper, which
  * is then kicked, has removed them), or -ENOMEM. Any context; allocates
@@ -229,9 +249,27 @@ int mip6sec_bcache_update(struct mip6sec_net *mn,
 		err = -EPERM;
 		goto unlock;
 	}
+	if (req->last_seq && old && !binding_expired(old) &&
+	    !seq_newer(req->seq, old->seq)) {
+		*req->last_seq = old->seq;
+		err = -EALREADY;
+		goto unlock;
+	}
+	if (req->dereg) {
+		if (!old) {
+			err = -ENOENT;
+			goto unlock;
+		}
+		binding_unlink(bc, old);
+		spin_unlock_bh(&bc->lock);
+		binding_release(mn, old, MIP6SEC_DEL_REASON_DEREGISTERED,
+				GFP_ATOMIC);
+		return 0;
+	}
 	if (old && binding_same(old, req)) {
 		WRITE_ONCE(old->expires, expires);
 		WRITE_ONCE(old->seq, req->seq);
+		WRITE_ONCE(old->disabled, false);
 		b = old;
 		goto notify;
 	}
@@ -348,6 +386,26 @@ int mip6sec_bcache_dereg(struct mip6sec_net *mn, const struct in6_addr *hoa,
 		return -ENOENT;
 	binding_release(mn, b, MIP6SEC_DEL_REASON_DEREGISTERED, GFP_ATOMIC);
 	return 0;
+}
+
+/*
+ * Care-of address test under way (draft-dupont-mipv6-cn-ipsec A1): the
+ * live binding of @hoa, if this kind of key may change it, stops
+ * validating Home Address options until a Binding Update replaces,
+ * refreshes or removes it.
+ */
+void mip6sec_bcache_disable(struct mip6sec_net *mn, const struct in6_addr *hoa,
+			    u8 auth)
+{
+	struct mip6sec_bcache *bc = &mn->bcache;
+	struct mip6sec_binding *b;
+
+	spin_lock_bh(&bc->lock);
+	b = rhashtable_lookup_fast(&bc->ht, hoa, bcache_params);
+	if (b && !binding_expired(b) &&
+	    !binding_owned_by_other(b, auth, NULL, 0))
+		WRITE_ONCE(b->disabled, true);
+	spin_unlock_bh(&bc->lock);
 }
 
 void mip6sec_bcache_flush(struct mip6sec_net *mn,

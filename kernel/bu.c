@@ -23,6 +23,7 @@
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <net/ipv6.h>
+#include <net/xfrm.h>
 
 #include "mip6sec.h"
 #include "mh.h"
@@ -65,6 +66,7 @@ static u8 bu_apply(struct mip6sec_net *mn, struct mip6sec_kbm *kbm,
 		.auth = MIP6SEC_AUTH_KBM,
 	};
 	u16 lifetime;
+	int err;
 
 	lockdep_assert_held(&kbm->lock);
 	switch (mip6sec_seq_check(&kbm->seq, m->seq, &ba->seq, exhausted)) {
@@ -90,10 +92,18 @@ static u8 bu_apply(struct mip6sec_net *mn, struct mip6sec_kbm *kbm,
 
 	lifetime = min_t(u16, m->lifetime, READ_ONCE(mip6sec_max_lifetime) / 4);
 	req.lifetime = lifetime * 4;
-	switch (mip6sec_bcache_update(mn, &req)) {
-	case 0:
-		ba->lifetime = lifetime;
-		return BA_ACCEPTED;
+	err = mip6sec_bcache_update(mn, &req);
+	if (err)
+		return mip6sec_bcache_refusal(mn, err, hoa);
+	ba->lifetime = lifetime;
+	return BA_ACCEPTED;
+}
+
+/* The BA status for a binding cache update that failed with @err. */
+u8 mip6sec_bcache_refusal(struct mip6sec_net *mn, int err,
+			  const struct in6_addr *hoa)
+{
+	switch (err) {
 	case -EPERM:
 		net_info_ratelimited("Binding Update for home address %pI6c: bound by another key\n",
 				     hoa);
@@ -112,14 +122,13 @@ enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 				    const struct mip6sec_pkt *p,
 				    const struct mh_msg *m, const u8 *mh)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	const struct in6_addr *hoa = mip6sec_pkt_hoa(skb, p);
 	const struct in6_addr *cn = mip6sec_pkt_daddr(skb, p);
 	u8 mac[MIP6SEC_AUTH_LEN];
 	struct mh_seg seg[MH_AUTH_SEGS];
 	struct mip6sec_ba ba = {
 		.src = cn,
-		.dst = &ip6h->saddr,
+		.dst = &p->src,
 		.hoa = hoa,
 		.seq = m->seq,
 	};
@@ -138,6 +147,17 @@ enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 	if (m->auth_mnha || m->auth_mnaaa)
 		return mip6sec_ha_bu_rcv(mn, skb, p, m, mh);
 
+	/* Protected by IPsec: draft-dupont-mipv6-cn-ipsec 4 (ipsec.c). */
+	if (skb_sec_path(skb) && skb_sec_path(skb)->len) {
+		struct mip6sec_ipsec_sa f;
+
+		if (!mip6sec_ipsec_suitable(skb, hoa, cn, IPPROTO_MH, MH_BU,
+					    &f))
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_IPSEC_UNSUITABLE);
+		else if (mip6sec_ipsec_allowed(mn, hoa))
+			return mip6sec_ipsec_bu_rcv(mn, p, m, mh, hoa, cn, &f);
+	}
+
 	kbm = mip6sec_kbm_lookup_rcu(mn, hoa);
 	if (!kbm || (m->flags & BU_FLAG_H) ||
 	    (!ipv6_addr_any(&kbm->cn) && !ipv6_addr_equal(&kbm->cn, cn)))
@@ -151,7 +171,7 @@ enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 	}
 
 	/* RFC 6275 6.2.7: the home address stands in for de-registration. */
-	mip6sec_msg_coa(skb, mh, m->altcoa, &coa);
+	mip6sec_msg_coa(p, mh, m->altcoa, &coa);
 	dereg = m->lifetime == 0 || ipv6_addr_equal(&coa, hoa);
 	ba.auth_coa = dereg ? hoa : &coa;
 
@@ -161,7 +181,7 @@ enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 		memzero_explicit(mac, sizeof(mac));
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_AUTH_FAIL);
 		net_info_ratelimited("Binding Update for home address %pI6c from %pI6c: authenticator mismatch\n",
-				     hoa, &ip6h->saddr);
+				     hoa, &p->src);
 		return MIP6SEC_DROP;
 	}
 	memzero_explicit(mac, sizeof(mac));
@@ -169,6 +189,14 @@ enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 
 	/* Authenticated: every answer from here on carries a BAD. */
 	ba.key = &kbm->hmac;
+
+	if (mip6sec_ipsec_overrides_kbm(mn, hoa, cn)) {
+		net_info_ratelimited("Binding Update for home address %pI6c: authorised by IPsec only (kbm_and_ipsec=ipsec)\n",
+				     hoa);
+		ba.status = BA_PROHIBITED;
+		mip6sec_send_ba(mn, &ba);
+		return MIP6SEC_CONSUMED;
+	}
 
 	/*
 	 * The sequence check and the binding cache change it allows happen

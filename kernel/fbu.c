@@ -36,13 +36,12 @@ enum mip6sec_verdict mip6sec_fbu_rcv(struct mip6sec_net *mn,
 				     const struct mip6sec_pkt *p,
 				     const struct mh_msg *m, const u8 *mh)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	const struct in6_addr *par = mip6sec_pkt_daddr(skb, p);
 	const struct in6_addr *pcoa = &p->hoa;
 	struct mip6sec_ack ack = {
 		.type = MH_FBACK,
 		.src = par,
-		.dst = &ip6h->saddr,
+		.dst = &p->src,
 		.status = FBACK_ACCEPTED,
 		.seq = m->seq,
 		.subtype = MH_AUTH_MN_HA,
@@ -81,7 +80,7 @@ enum mip6sec_verdict mip6sec_fbu_rcv(struct mip6sec_net *mn,
 	    m->auth_mnaaa || !p->has_hao) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_MISSING_OPT);
 		net_info_ratelimited("dropped Fast Binding Update from %pI6c: NAI, authentication or Home Address option missing\n",
-				     &ip6h->saddr);
+				     &p->src);
 		return MIP6SEC_DROP;
 	}
 	e.nai = mh + m->mnid + 3;
@@ -89,7 +88,7 @@ enum mip6sec_verdict mip6sec_fbu_rcv(struct mip6sec_net *mn,
 	ack.nai = e.nai;
 	ack.nai_len = e.nai_len;
 
-	mip6sec_msg_coa(skb, mh, m->altcoa, &coa);
+	mip6sec_msg_coa(p, mh, m->altcoa, &coa);
 	e.coa = &coa;
 
 	sa = mip6sec_sa_lookup(mn, e.nai, e.nai_len, e.spi, e.use, &nai_known);
@@ -105,7 +104,7 @@ enum mip6sec_verdict mip6sec_fbu_rcv(struct mip6sec_net *mn,
 	if (!mip6sec_sa_verify(sa, m, mh, m->auth_mnha, &coa, pcoa)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_AUTH_FAIL);
 		net_info_ratelimited("dropped Fast Binding Update of NAI %*pE from %pI6c: authenticator mismatch\n",
-				     e.nai_len, e.nai, &ip6h->saddr);
+				     e.nai_len, e.nai, &p->src);
 		return MIP6SEC_DROP;
 	}
 	atomic64_inc(&sa->uses);

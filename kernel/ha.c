@@ -201,7 +201,6 @@ enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,
 				       const struct mip6sec_pkt *p,
 				       const struct mh_msg *m, const u8 *mh)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	const struct in6_addr *hoa = mip6sec_pkt_hoa(skb, p);
 	const struct in6_addr *ha = mip6sec_pkt_daddr(skb, p);
 	/* The authentication option in force is the last one (RFC 4285 5). */
@@ -212,8 +211,8 @@ enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,
 	struct mip6sec_ack ack = {
 		.type = MH_BA,
 		.src = ha,
-		.dst = &ip6h->saddr,
-		.rh2 = ipv6_addr_equal(hoa, &ip6h->saddr) ? NULL : hoa,
+		.dst = &p->src,
+		.rh2 = ipv6_addr_equal(hoa, &p->src) ? NULL : hoa,
 		.seq = m->seq,
 		.subtype = subtype,
 		.spi = subtype == MH_AUTH_MN_HA ? m->mnha_spi : m->mnaaa_spi,
@@ -254,7 +253,7 @@ enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,
 	ack.nai = nai;
 	ack.nai_len = nai_len;
 
-	mip6sec_msg_coa(skb, mh, m->altcoa, &coa);
+	mip6sec_msg_coa(p, mh, m->altcoa, &coa);
 	bu.dereg = m->lifetime == 0 || ipv6_addr_equal(&coa, hoa);
 
 	sa = mip6sec_sa_lookup(mn, nai, nai_len, ack.spi, use, &nai_known);
@@ -278,7 +277,7 @@ enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,
 	if (!mip6sec_sa_verify(sa, m, mh, auth_off, &coa, hoa)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_AUTH_FAIL);
 		net_info_ratelimited("Binding Update of NAI %*pE from %pI6c: authenticator mismatch\n",
-				     nai_len, nai, &ip6h->saddr);
+				     nai_len, nai, &p->src);
 		ha_reject(mn, &ack, BA_AUTH_FAIL);
 		return MIP6SEC_CONSUMED;
 	}

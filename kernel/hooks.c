@@ -33,10 +33,23 @@
  * optimisation state lands in the packet's sec_path, where it would break
  * the operator's IPsec policies. Like ipv6_dest_hao(), this makes the
  * header writable first (which allocates only when it is cloned or not in
- * the linear area) and drops CHECKSUM_COMPLETE. A HAO packet whose
- * payload is protected by ESP or AH is left to the stack untouched: the
- * decision needs the SA, known only after decryption (AH moreover covers
- * the option, which therefore cannot be retired).
+ * the linear area) and drops CHECKSUM_COMPLETE.
+ *
+ * IPsec (draft-dupont-mipv6-cn-ipsec 3). A HAO may also be validated by
+ * a suitable SA (ipsec.c), known only once the packet is decrypted. A HAO
+ * before transport-mode ESP is therefore processed here as above (ESP does
+ * not cover it) and marked "to be validated": its header is recorded in
+ * IP6CB()->dsthao, where ipv6_dest_hao() records the HAO it processes.
+ * After decryption, xfrm6_transport_finish() sends the packet through
+ * PRE_ROUTING and LOCAL_IN again, with its sec_path and without ESP: this
+ * hook then finds the mark and takes the decision, a binding or a
+ * suitable SA or a Binding Update, or drop and Binding Error. A packet
+ * whose ICV fails never comes back. ESP processed before the IPv6 layer
+ * (GRO) brings an unprocessed HAO with its sec_path: decided at once.
+ * Under tunnel-mode or unknown SAs the decision is the binding's, before
+ * decryption. AH covers the option, which can be neither swapped nor
+ * retired here: a HAO before AH is left to the stack (it needs the
+ * operator's route optimisation states) and judged when it comes back.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -48,6 +61,7 @@
 #include <linux/skbuff.h>
 #include <net/ipv6.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
+#include <net/xfrm.h>
 
 #include "mip6sec.h"
 #include "mh.h"
@@ -90,9 +104,10 @@ static const enum mip6sec_stat_attrs mh_err_stats[] = {
 
 /*
  * Find the Home Address option in a Destination Options header of @len
- * octets at @hdr. Returns 0 (found or not), or -EINVAL for an option that
- * overruns the header, a HAO of the wrong length, or a second HAO: the
- * kernel would drop such a packet too (ip6_parse_tlv(), ipv6_dest_hao()).
+ * octets at @hdr, and the options that look like one this hook processed.
+ * Returns 0 (found or not), or -EINVAL for an option that overruns the
+ * header, a HAO of the wrong length, or a second HAO: the kernel would
+ * drop such a packet too (ip6_parse_tlv(), ipv6_dest_hao()).
  */
 static int find_hao(const u8 *hdr, unsigned int off, unsigned int len,
 		    struct mip6sec_pkt *p)
@@ -116,7 +131,14 @@ static int find_hao(const u8 *hdr, unsigned int off, unsigned int len,
 				return -EINVAL;
 			memcpy(&p->hoa, hdr + i + 2, sizeof(p->hoa));
 			p->hao_off = off + i;
+			p->hao_hdr = off;
 			p->has_hao = true;
+		} else if (hdr[i] == MIP6SEC_HAO_DONE &&
+			   optlen == sizeof(struct in6_addr)) {
+			if (!p->marks++) {
+				p->mark_off = off + i;
+				p->mark_hdr = off;
+			}
 		}
 		i += 2 + optlen;
 	}
@@ -151,6 +173,7 @@ static int walk_exthdrs(const struct sk_buff *skb, u8 *scratch,
 		u8 _hdr[2];
 		unsigned int len;
 
+		p->nexthdr = nexthdr;
 		switch (nexthdr) {
 		case NEXTHDR_MOBILITY:
 			p->mh_off = off;
@@ -158,6 +181,7 @@ static int walk_exthdrs(const struct sk_buff *skb, u8 *scratch,
 		case NEXTHDR_ESP:
 		case NEXTHDR_AUTH:
 			p->ipsec = true;
+			p->ipsec_off = off;
 			goto done;
 		case NEXTHDR_ROUTING:
 			rt = skb_header_pointer(skb, off, sizeof(_rt), &_rt);
@@ -288,7 +312,7 @@ static enum mip6sec_verdict mh_rcv(struct mip6sec_net *mn,
 
 	if (err == MH_ERR_UNKNOWN_TYPE) {
 		/* RFC 6275 9.2: Binding Error status 2 to the source. */
-		mip6sec_send_be(mn, &ip6h->daddr, &ip6h->saddr,
+		mip6sec_send_be(mn, &ip6h->daddr, &p->src,
 				BE_STATUS_UNKNOWN_MH,
 				p->has_hao ? &p->hoa : &in6addr_any);
 		goto drop;
@@ -301,8 +325,12 @@ static enum mip6sec_verdict mh_rcv(struct mip6sec_net *mn,
 		return MIP6SEC_DROP;
 	}
 	if (m.type == MH_FBU)
-		return mip6sec_fbu_rcv(mn, skb, p, &m, mh);
-	v = mip6sec_bu_rcv(mn, skb, p, &m, mh);
+		v = mip6sec_fbu_rcv(mn, skb, p, &m, mh);
+	else
+		v = mip6sec_bu_rcv(mn, skb, p, &m, mh);
+	/* The third way to accept a HAO: the BU rules judged the packet. */
+	if (p->has_hao && v != MIP6SEC_DROP)
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_BU);
 	*bu = v == MIP6SEC_PASS;
 	return v;
 
@@ -338,50 +366,165 @@ static int hao_apply(struct sk_buff *skb, const struct mip6sec_pkt *p)
 	return 0;
 }
 
-static enum mip6sec_verdict hao_rcv(struct mip6sec_net *mn,
-				    struct sk_buff *skb,
-				    const struct mip6sec_pkt *p)
+static unsigned int ip6cb_dsthao(const struct sk_buff *skb)
 {
-	int policy = READ_ONCE(mip6sec_hao_policy);
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	const struct mip6sec_binding *b;
+#if IS_ENABLED(CONFIG_IPV6_MIP6)
+	return IP6CB(skb)->dsthao;
+#else
+	return 0;
+#endif
+}
 
-	/* See the top: IPsec-protected HAO packets are the stack's. */
-	if (policy == MIP6SEC_HAO_OFF || p->ipsec)
-		return MIP6SEC_PASS;
+/*
+ * A Home Address option processed before this pass: by this hook before
+ * decryption (its type is then MIP6SEC_HAO_DONE), or by the kernel with
+ * the operator's route optimisation states. Either way the Destination
+ * Options header is recorded where ipv6_dest_hao() records it, in
+ * IP6CB()->dsthao, which ip6_rcv_core() clears for every packet received
+ * and xfrm keeps across decryption: an option of type MIP6SEC_HAO_DONE
+ * that arrived from the network is never taken for one. The addresses are
+ * swapped: the home address is the source, the option holds the care-of
+ * address. Returns -EINVAL when the header recorded is not one with a
+ * single processed option.
+ */
+static int hao_resolve(const struct sk_buff *skb, struct mip6sec_pkt *p)
+{
+	unsigned int dsthao = ip6cb_dsthao(skb);
+	const struct in6_addr *saddr = &ipv6_hdr(skb)->saddr;
 
-	if (mip6sec_addr_global(&p->hoa)) {
-		b = mip6sec_bcache_lookup_rcu(mn, &p->hoa);
-		if (b && ipv6_addr_equal(&b->coa, &ip6h->saddr)) {
-			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
-			goto apply;
-		}
+	p->src = *saddr;
+	if (!dsthao)
+		return 0;
+	dsthao += skb_network_offset(skb);
+	if (p->has_hao && p->hao_hdr == dsthao) {
+		p->src = p->hoa;
+	} else if (!p->has_hao && p->marks == 1 && p->mark_hdr == dsthao) {
+		if (skb_copy_bits(skb, p->mark_off + 2, &p->src,
+				  sizeof(p->src)))
+			return -EINVAL;
+		p->hao_off = p->mark_off;
+		p->has_hao = true;
+		p->deferred = true;
+	} else {
+		return -EINVAL;
 	}
+	p->hoa = *saddr;
+	p->hao_done = true;
+	return 0;
+}
 
-	/*
-	 * A third way, an IPsec SA suitable for the home address
-	 * (draft-dupont-mipv6-cn-ipsec), needs the SA that processed the
-	 * packet: it belongs here once the packet comes back through this
-	 * hook after transport-mode decryption, with its sec_path set.
-	 */
-	if (policy == MIP6SEC_HAO_AUDIT) {
+static bool hao_binding_ok(struct mip6sec_net *mn,
+			   const struct mip6sec_pkt *p)
+{
+	const struct mip6sec_binding *b = mip6sec_bcache_lookup_rcu(mn, &p->hoa);
+
+	return b && !READ_ONCE(b->disabled) &&
+	       ipv6_addr_equal(&b->coa, &p->src);
+}
+
+/* No way validates the option: hao_policy decides. */
+static enum mip6sec_verdict hao_refuse(struct mip6sec_net *mn,
+				       struct sk_buff *skb,
+				       const struct mip6sec_pkt *p)
+{
+	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
+
+	if (READ_ONCE(mip6sec_hao_policy) == MIP6SEC_HAO_AUDIT) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_AUDITED);
 		net_info_ratelimited("audit: home address %pI6c from %pI6c has no binding\n",
-				     &p->hoa, &ip6h->saddr);
-		goto apply;
+				     &p->hoa, &p->src);
+		if (!p->hao_done && hao_apply(skb, p)) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DROPPED);
+			return MIP6SEC_DROP;
+		}
+		return MIP6SEC_PASS;
 	}
 
 	mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DROPPED);
 	net_info_ratelimited("dropped packet with home address %pI6c from %pI6c: no binding\n",
-			     &p->hoa, &ip6h->saddr);
+			     &p->hoa, &p->src);
 	if (mip6sec_addr_global(&p->hoa) &&
-	    (ipv6_addr_type(&ip6h->daddr) & IPV6_ADDR_UNICAST))
-		mip6sec_send_be(mn, &ip6h->daddr, &ip6h->saddr,
-				BE_STATUS_NO_BINDING, &p->hoa);
+	    (ipv6_addr_type(daddr) & IPV6_ADDR_UNICAST))
+		mip6sec_send_be(mn, daddr, &p->src, BE_STATUS_NO_BINDING,
+				&p->hoa);
 	return MIP6SEC_DROP;
+}
+
+/*
+ * A Home Address option before ESP or AH, seen before decryption. A
+ * binding decides now. Otherwise, under a transport-mode ESP SA, the
+ * option is processed now (ESP does not cover it) and the decision taken
+ * when the packet comes back decrypted, with its sec_path: hao_rcv()
+ * finds it through hao_resolve(). AH covers the option, which can be
+ * neither processed nor retired here: such packets are the stack's (it
+ * needs route optimisation states), and come back to hao_rcv() too.
+ */
+static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
+					     struct sk_buff *skb,
+					     struct mip6sec_pkt *p)
+{
+	if (p->nexthdr == NEXTHDR_AUTH)
+		return MIP6SEC_PASS;
+	if (p->marks) {
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_BAD_EXTHDR);
+		return MIP6SEC_DROP;
+	}
+	if (mip6sec_addr_global(&p->hoa)) {
+		if (hao_binding_ok(mn, p)) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
+			goto apply;
+		}
+		if (mip6sec_ipsec_esp_mode(mn->net, skb, p->ipsec_off) ==
+		    XFRM_MODE_TRANSPORT) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DEFERRED);
+#if IS_ENABLED(CONFIG_IPV6_MIP6)
+			IP6CB(skb)->dsthao = p->hao_hdr -
+					     skb_network_offset(skb);
+			goto apply;
+#endif
+		}
+	}
+	return hao_refuse(mn, skb, p);
 
 apply:
 	if (hao_apply(skb, p)) {
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DROPPED);
+		return MIP6SEC_DROP;
+	}
+	return MIP6SEC_PASS;
+}
+
+/*
+ * RFC 6275 9.3.1 and draft-dupont-mipv6-cn-ipsec 3, once the IPsec
+ * headers (if any) were processed: a binding for the home address with
+ * this care-of address, or a suitable SA for the home address in the
+ * packet's sec_path (a BU was judged by the BU rules before).
+ */
+static enum mip6sec_verdict hao_rcv(struct mip6sec_net *mn,
+				    struct sk_buff *skb,
+				    struct mip6sec_pkt *p)
+{
+	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
+	bool sp = skb_sec_path(skb) && skb_sec_path(skb)->len;
+
+	if (mip6sec_addr_global(&p->hoa)) {
+		if (hao_binding_ok(mn, p)) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
+			goto apply;
+		}
+		if (sp && mip6sec_ipsec_allowed(mn, &p->hoa) &&
+		    mip6sec_ipsec_suitable(skb, &p->hoa, daddr, p->nexthdr,
+					   -1, NULL)) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_IPSEC);
+			goto apply;
+		}
+	}
+	if (sp)
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_IPSEC_UNSUITABLE);
+	return hao_refuse(mn, skb, p);
+
+apply:
+	if (!p->hao_done && hao_apply(skb, p)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DROPPED);
 		return MIP6SEC_DROP;
 	}
@@ -419,6 +562,8 @@ static unsigned int mip6sec_local_in(void *priv, struct sk_buff *skb,
 	err = walk_exthdrs(skb, scratch, &p);
 	if (err == MIP6SEC_WALK_TRANSIT)
 		goto out;
+	if (!err)
+		err = hao_resolve(skb, &p);
 	if (err) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BAD_EXTHDR);
 		net_info_ratelimited("dropped packet from %pI6c: unparsable extension headers\n",
@@ -427,13 +572,27 @@ static unsigned int mip6sec_local_in(void *priv, struct sk_buff *skb,
 		goto out;
 	}
 
-	if (p.has_hao)
+	if (p.has_hao && !p.hao_done)
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_RX);
 	if (p.mh_off)
 		v = mh_rcv(mn, skb, &p, scratch, &bu);
-	/* A BU going to userspace carries its HAO along, untouched. */
-	if (v == MIP6SEC_PASS && p.has_hao && !bu)
-		v = hao_rcv(mn, skb, &p);
+	if (v == MIP6SEC_DROP || !p.has_hao ||
+	    READ_ONCE(mip6sec_hao_policy) == MIP6SEC_HAO_OFF)
+		goto out;
+
+	if (bu) {
+		/*
+		 * A BU going to userspace carries its HAO along, untouched;
+		 * but one this hook processed lost its care-of address.
+		 */
+		if (p.deferred) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_IPSEC_UNSUITABLE);
+			v = MIP6SEC_DROP;
+		}
+	} else if (v == MIP6SEC_PASS) {
+		v = p.ipsec ? hao_before_ipsec(mn, skb, &p) :
+			      hao_rcv(mn, skb, &p);
+	}
 out:
 	local_bh_enable();
 

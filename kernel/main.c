@@ -16,6 +16,7 @@
 #include <net/genetlink.h>
 
 #include "mip6sec.h"
+#include "mh.h"
 
 unsigned int mip6sec_net_id __read_mostly;
 
@@ -29,6 +30,19 @@ unsigned int mip6sec_max_lifetime __read_mostly = 420;
 /* RFC 4285 6: "close enough", default 7 s. */
 unsigned int mip6sec_replay_window_s __read_mostly = 7;
 unsigned int mip6sec_keyreq_ratelimit_ms __read_mostly = 1000;
+int mip6sec_kbm_and_ipsec __read_mostly = MIP6SEC_KBM_AND_IPSEC_EITHER;
+/* draft-dupont-mipv6-cn-ipsec 4: "long" lifetimes MAY be granted. */
+unsigned int mip6sec_ipsec_max_lifetime __read_mostly = 3600;
+int mip6sec_coa_test __read_mostly = 1;
+/*
+ * Neither the BA status nor the option type of the care-of address test
+ * were ever assigned: an unassigned rejection status and the experimental
+ * mobility option of RFC 5096.
+ */
+unsigned int mip6sec_cookie_ba_status __read_mostly = 250;
+unsigned int mip6sec_cookie_opt_type __read_mostly = 18;
+unsigned int mip6sec_cookie_window_s __read_mostly = 30;
+unsigned int mip6sec_cookie_secret_period_s __read_mostly = 300;
 
 struct workqueue_struct *mip6sec_wq;
 
@@ -37,6 +51,7 @@ struct workqueue_struct *mip6sec_wq;
 #define MIP6SEC_MAX_LIFETIME_LIMIT	262140U	/* 0xffff units of 4 s */
 #define MIP6SEC_REPLAY_WINDOW_MAX_S	3600U
 #define MIP6SEC_KEYREQ_RATELIMIT_MAX_MS	60000U
+#define MIP6SEC_COOKIE_MAX_S		32767U	/* half the timestamp space */
 
 /*
  * Parameters that take one of a few words. kp->arg points at one of these;
@@ -105,6 +120,21 @@ ENUM_PARAM(kbm_wrap, mip6sec_kbm_wrap,
 	   [MIP6SEC_KBM_WRAP_ALLOW] = "allow",
 	   [MIP6SEC_KBM_WRAP_REFUSE] = "refuse",
 	   "allow or refuse");
+ENUM_PARAM(kbm_and_ipsec, mip6sec_kbm_and_ipsec,
+	   [MIP6SEC_KBM_AND_IPSEC_EITHER] = "either",
+	   [MIP6SEC_KBM_AND_IPSEC_KBM] = "kbm",
+	   [MIP6SEC_KBM_AND_IPSEC_IPSEC] = "ipsec",
+	   "either, kbm or ipsec");
+MODULE_PARM_DESC(kbm_and_ipsec,
+		 "A home address with both a Kbm and a suitable IPsec SA is authorised by: either (both), kbm (only the Kbm) or ipsec (only the SA) (default either)");
+
+ENUM_PARAM(coa_test, mip6sec_coa_test,
+	   [0] = "off",
+	   [1] = "on",
+	   "on or off");
+MODULE_PARM_DESC(coa_test,
+		 "Care-of address test (cookie) for an IPsec-protected Binding Update whose Alternate Care-of Address is neither its source nor the home address: on, or off (reject with status 174) (default on)");
+
 MODULE_PARM_DESC(kbm_wrap,
 		 "A Kbm whose 65536 sequence numbers are used up: allow (keep using it) or refuse (BA status 129 until replaced); kbm-exhausted is announced either way (default allow)");
 
@@ -155,6 +185,44 @@ UINT_PARAM(keyreq_ratelimit_ms, mip6sec_keyreq_ratelimit_ms, 0,
 	   MIP6SEC_KEYREQ_RATELIMIT_MAX_MS);
 MODULE_PARM_DESC(keyreq_ratelimit_ms,
 		 "Minimum interval between key requests for one NAI in ms, 0..60000, 0 = no limit (default 1000)");
+
+UINT_PARAM(ipsec_max_lifetime, mip6sec_ipsec_max_lifetime, 4,
+	   MIP6SEC_MAX_LIFETIME_LIMIT);
+MODULE_PARM_DESC(ipsec_max_lifetime,
+		 "Longest lifetime granted to a binding authorised by an IPsec SA, in seconds, 4..262140, also capped by the SA's hard lifetime (default 3600)");
+UINT_PARAM(cookie_ba_status, mip6sec_cookie_ba_status, 128, 255);
+MODULE_PARM_DESC(cookie_ba_status,
+		 "Binding Acknowledgment status that carries a care-of address test cookie, 128..255 (default 250, not assigned by IANA)");
+UINT_PARAM(cookie_window_s, mip6sec_cookie_window_s, 1, MIP6SEC_COOKIE_MAX_S);
+MODULE_PARM_DESC(cookie_window_s,
+		 "Oldest care-of address test cookie accepted, in seconds, 1..32767 (default 30)");
+UINT_PARAM(cookie_secret_period_s, mip6sec_cookie_secret_period_s, 1,
+	   MIP6SEC_COOKIE_MAX_S);
+MODULE_PARM_DESC(cookie_secret_period_s,
+		 "Period of the cookie secret, in seconds, 1..32767; the previous secret stays valid one more period (default 300)");
+
+static int cookie_opt_type_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v > 255 || mh_opt_known(v)) {
+		pr_err("%s: invalid value '%.*s' (use a mobility option type this module does not parse: 11..255 except 21)\n",
+		       kp->name, (int)strcspn(val, "\n"), val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(mip6sec_cookie_opt_type, v);
+	return 0;
+}
+
+static const struct kernel_param_ops cookie_opt_type_ops = {
+	.set = cookie_opt_type_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(cookie_opt_type, &cookie_opt_type_ops,
+		&mip6sec_cookie_opt_type, 0644);
+MODULE_PARM_DESC(cookie_opt_type,
+		 "Mobility option type of the care-of address test cookie (default 18, the experimental option of RFC 5096)");
 
 static void stats_sum(struct mip6sec_net *mn, u64 *out)
 {
@@ -223,8 +291,14 @@ static int __net_init mip6sec_net_init(struct net *net)
 	err = mip6sec_bcache_init(mn);
 	if (err)
 		goto err_sa;
+	err = mip6sec_cookie_init(mn);
+	if (err)
+		goto err_bcache;
 	return 0;
 
+err_bcache:
+	mip6sec_bcache_stop(mn);
+	mip6sec_bcache_destroy(mn);
 err_sa:
 	mip6sec_sa_destroy(mn);
 err_kbm:
@@ -242,6 +316,7 @@ static void __net_exit mip6sec_net_exit(struct net *net)
 {
 	struct mip6sec_net *mn = mip6sec_pernet(net);
 
+	mip6sec_cookie_destroy(mn);
 	mip6sec_sa_stop(mn);
 	mip6sec_bcache_destroy(mn);
 	mip6sec_sa_destroy(mn);

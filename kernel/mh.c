@@ -464,3 +464,47 @@ int mh_badf_input(const struct mh_msg *m, const __u8 *mh, const __u8 coa[16],
 		return -1;
 	return mh_mac_segs(mh, end, coa, par, seg);
 }
+
+int mh_opt_known(__u8 type)
+{
+	return type == MH_OPT_PAD1 || type == MH_OPT_PADN || mh_opt_rule(type);
+}
+
+__u16 mh_find_opt(const struct mh_msg *m, const __u8 *mh, __u8 type,
+		  unsigned int *count)
+{
+	unsigned int off = m->opt_off;
+	__u16 found = 0;
+
+	*count = 0;
+	if (!off || mh_opt_known(type))
+		return 0;
+	while (off < m->len) {
+		if (mh[off] == MH_OPT_PAD1) {
+			off++;
+			continue;
+		}
+		/* Validated by mh_parse(); a BADF ends the message. */
+		if (m->len - off < 2 || mh[off] == MH_OPT_BADF)
+			break;
+		if (mh[off] == type) {
+			if (!found)
+				found = off;
+			(*count)++;
+		}
+		off += 2 + mh[off + 1];
+	}
+	return found;
+}
+
+int mh_cookie_input(const __u8 *cookie, const __u8 hoa[16],
+		    const __u8 cn[16], struct mh_seg seg[MH_AUTH_SEGS])
+{
+	seg[0].p = cookie;
+	seg[0].len = MH_COOKIE_TS_LEN + 16;
+	seg[1].p = hoa;
+	seg[1].len = 16;
+	seg[2].p = cn;
+	seg[2].len = 16;
+	return 3;
+}

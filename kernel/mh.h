@@ -203,4 +203,33 @@ int mh_auth_input(const struct mh_msg *m, const __u8 *mh, __u16 auth_off,
 int mh_badf_input(const struct mh_msg *m, const __u8 *mh, const __u8 coa[16],
 		  const __u8 par[16], struct mh_seg seg[MH_AUTH_SEGS]);
 
+/*
+ * 1 if mh_parse() knows option @type (validates it, records its offset):
+ * such a type cannot serve as an experimental option.
+ */
+int mh_opt_known(__u8 type);
+
+/*
+ * Offset of the first option of @type, an option mh_parse() does not know,
+ * in a message it accepted; 0 if none. *count is the number present.
+ */
+__u16 mh_find_opt(const struct mh_msg *m, const __u8 *mh, __u8 type,
+		  unsigned int *count);
+
+/*
+ * Care-of address test cookie (draft-dupont-mipv6-cn-ipsec A1, global
+ * secret method): the option data is timestamp(2) | care-of address(16) |
+ * MAC(12), MAC = First(96, HMAC-SHA1(secret, timestamp | care-of address |
+ * home address | correspondent address)).
+ */
+#define MH_COOKIE_TS_LEN	2
+#define MH_COOKIE_LEN		(MH_COOKIE_TS_LEN + 16 + MH_BAD_AUTH_LEN)
+
+/*
+ * MAC input of the cookie whose data (timestamp first) is at @cookie:
+ * cookie[0, 18) | hoa | cn. Returns the number of segments.
+ */
+int mh_cookie_input(const __u8 *cookie, const __u8 hoa[16],
+		    const __u8 cn[16], struct mh_seg seg[MH_AUTH_SEGS]);
+
 #endif /* _MIP6SEC_MH_H */

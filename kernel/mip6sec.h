@@ -40,6 +40,13 @@ enum mip6sec_kbm_wrap_policy {
 	MIP6SEC_KBM_WRAP_REFUSE,	/* notify, refuse further BUs */
 };
 
+/* A home address with both a Kbm and a suitable IPsec SA. */
+enum mip6sec_kbm_and_ipsec_policy {
+	MIP6SEC_KBM_AND_IPSEC_EITHER,	/* both authorise it */
+	MIP6SEC_KBM_AND_IPSEC_KBM,	/* only the Kbm */
+	MIP6SEC_KBM_AND_IPSEC_IPSEC,	/* only the SA */
+};
+
 extern int mip6sec_hao_policy;
 extern unsigned int mip6sec_max_bindings;
 extern unsigned int mip6sec_be_ratelimit_ms;
@@ -48,6 +55,13 @@ extern int mip6sec_bu_nokey;
 extern int mip6sec_kbm_wrap;
 extern unsigned int mip6sec_replay_window_s;
 extern unsigned int mip6sec_keyreq_ratelimit_ms;
+extern int mip6sec_kbm_and_ipsec;
+extern unsigned int mip6sec_ipsec_max_lifetime;
+extern int mip6sec_coa_test;
+extern unsigned int mip6sec_cookie_ba_status;
+extern unsigned int mip6sec_cookie_opt_type;
+extern unsigned int mip6sec_cookie_window_s;
+extern unsigned int mip6sec_cookie_secret_period_s;
 
 /* Work items that must be done with before the module goes away. */
 extern struct workqueue_struct *mip6sec_wq;
@@ -172,6 +186,7 @@ struct mip6sec_binding {
 	u16 seq;
 	u8 auth;			/* enum mip6sec_auth */
 	bool dead;			/* unlinked; under mip6sec_bcache.lock */
+	bool disabled;			/* care-of address test under way */
 	struct rcu_head rcu;
 	u8 nai_len;			/* auth mn-ha: the mobile node's NAI */
 	u8 nai[];
@@ -192,6 +207,15 @@ struct mip6sec_bcache {
  */
 #define MIP6SEC_BE_BUCKETS	256
 
+/* Care-of address test secrets (ipsec.c): RCU, written by rotate only. */
+struct mip6sec_cookie_secret;
+
+struct mip6sec_cookie {
+	struct mip6sec_cookie_secret __rcu *cur;
+	struct mip6sec_cookie_secret __rcu *prev;
+	struct delayed_work rotate;
+};
+
 struct mip6sec_net {
 	struct net *net;
 	siphash_key_t be_key;
@@ -204,6 +228,7 @@ struct mip6sec_net {
 	struct mip6sec_kbm_table kbm;
 	struct mip6sec_sa_table sa;
 	struct mip6sec_bcache bcache;
+	struct mip6sec_cookie cookie;
 };
 
 extern unsigned int mip6sec_net_id;
@@ -328,6 +353,10 @@ struct mip6sec_binding_req {
 	const u8 *nai;			/* auth mn-ha, else NULL */
 	u8 nai_len;
 	u32 spi;
+	bool dereg;			/* remove the entry instead */
+	u16 *last_seq;			/* non-NULL: refuse a sequence number
+					 * not newer than the entry's
+					 */
 };
 
 int mip6sec_bcache_update(struct mip6sec_net *mn,
@@ -339,6 +368,8 @@ void mip6sec_bcache_key_removed(struct mip6sec_net *mn,
 void mip6sec_bcache_sa_removed(struct mip6sec_net *mn, u64 key_id);
 int mip6sec_bcache_dereg(struct mip6sec_net *mn, const struct in6_addr *hoa,
 			 u8 auth, const u8 *nai, u8 nai_len);
+void mip6sec_bcache_disable(struct mip6sec_net *mn, const struct in6_addr *hoa,
+			    u8 auth);
 void mip6sec_bcache_flush(struct mip6sec_net *mn,
 			  enum mip6sec_del_reason reason);
 u32 mip6sec_binding_lifetime(const struct mip6sec_binding *b);
@@ -365,6 +396,8 @@ struct mip6sec_ba {
 	const struct in6_addr *hoa;	/* type 2 RH when != dst */
 	const struct in6_addr *auth_coa; /* care-of address for the BAD */
 	const struct mip6sec_hmac *key;	/* NULL: no BAD option */
+	const u8 *cookie;		/* care-of address test, or NULL */
+	u8 cookie_type;
 	u8 status;
 	u16 seq;
 	u16 lifetime;			/* units of 4 s */
@@ -402,16 +435,32 @@ void mip6sec_send_be(struct mip6sec_net *mn, const struct in6_addr *src,
 		     const struct in6_addr *dst, u8 status,
 		     const struct in6_addr *hoa);
 
-/* What the receive hook found in the extension headers of a packet. */
+/*
+ * What the receive hook found in the extension headers of a packet.
+ *
+ * A Home Address option processed before decryption (hooks.c) comes back
+ * with the addresses swapped: the home address is then the IPv6 source
+ * and the option holds the care-of address. hoa and src are filled in
+ * either way: the home address, and the address the packet came from.
+ */
 struct mip6sec_pkt {
-	struct in6_addr hoa;		/* Home Address option contents */
+	struct in6_addr hoa;		/* home address, if has_hao */
+	struct in6_addr src;		/* source on the wire: the CoA */
 	struct in6_addr rh2;		/* type 2 Routing Header address */
 	/* offsets from skb->data, the IPv6 header at NF_INET_LOCAL_IN */
 	unsigned int hao_off;		/* the option's type octet */
+	unsigned int hao_hdr;		/* its Destination Options header */
 	unsigned int mh_off;		/* 0: no Mobility Header */
+	unsigned int ipsec_off;		/* the ESP or AH header, if ipsec */
 	bool has_hao;
 	bool has_rh2;
 	bool ipsec;			/* ESP or AH follows */
+	bool hao_done;			/* HAO processed (swapped) already */
+	bool deferred;			/* by this hook, before decryption */
+	u8 nexthdr;			/* ESP, AH, MH or the upper layer */
+	unsigned int marks;		/* processed HAOs seen (see hooks.c) */
+	unsigned int mark_off;		/* the first one's type octet */
+	unsigned int mark_hdr;		/* its header */
 };
 
 /* The home address: the Home Address option's, or the source. */
@@ -432,13 +481,13 @@ mip6sec_pkt_daddr(const struct sk_buff *skb, const struct mip6sec_pkt *p)
  * The care-of address a message names: its Alternate Care-of Address
  * option (RFC 6275 6.2.5; the parser checked its length) or its source.
  */
-static inline void mip6sec_msg_coa(const struct sk_buff *skb, const u8 *mh,
+static inline void mip6sec_msg_coa(const struct mip6sec_pkt *p, const u8 *mh,
 				   u16 altcoa, struct in6_addr *coa)
 {
 	if (altcoa)
 		memcpy(coa, mh + altcoa + 2, sizeof(*coa));
 	else
-		*coa = ipv6_hdr(skb)->saddr;
+		*coa = p->src;
 }
 
 /* What to do with a packet after the module looked at it. */
@@ -449,10 +498,38 @@ enum mip6sec_verdict {
 };
 
 /* bu.c */
+u8 mip6sec_bcache_refusal(struct mip6sec_net *mn, int err,
+			  const struct in6_addr *hoa);
 enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 				    const struct sk_buff *skb,
 				    const struct mip6sec_pkt *p,
 				    const struct mh_msg *m, const u8 *mh);
+
+/* ipsec.c: draft-dupont-mipv6-cn-ipsec */
+struct mip6sec_ipsec_sa {		/* the state that protected a packet */
+	u32 spi;
+	u8 proto;			/* IPPROTO_ESP or IPPROTO_AH */
+	u32 remaining;			/* seconds to hard expiry, U32_MAX: none */
+};
+
+bool mip6sec_ipsec_suitable(const struct sk_buff *skb,
+			    const struct in6_addr *hoa,
+			    const struct in6_addr *cn, u8 proto, int mh_type,
+			    struct mip6sec_ipsec_sa *f);
+int mip6sec_ipsec_esp_mode(struct net *net, const struct sk_buff *skb,
+			   unsigned int esp_off);
+bool mip6sec_ipsec_overrides_kbm(struct mip6sec_net *mn,
+				 const struct in6_addr *hoa,
+				 const struct in6_addr *cn);
+bool mip6sec_ipsec_allowed(struct mip6sec_net *mn, const struct in6_addr *hoa);
+enum mip6sec_verdict mip6sec_ipsec_bu_rcv(struct mip6sec_net *mn,
+					  const struct mip6sec_pkt *p,
+					  const struct mh_msg *m, const u8 *mh,
+					  const struct in6_addr *hoa,
+					  const struct in6_addr *cn,
+					  const struct mip6sec_ipsec_sa *f);
+int mip6sec_cookie_init(struct mip6sec_net *mn);
+void mip6sec_cookie_destroy(struct mip6sec_net *mn);
 
 /* ha.c: home agent, RFC 4285 */
 enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,

@@ -358,9 +358,10 @@ static int binding_fill(struct sk_buff *skb, const struct mip6sec_binding *b)
 	    nla_put_u32(skb, MIP6SEC_A_LIFETIME, mip6sec_binding_lifetime(b)) ||
 	    nla_put_u32(skb, MIP6SEC_A_AUTH, b->auth))
 		return -EMSGSIZE;
-	if (b->nai_len &&
-	    (nla_put(skb, MIP6SEC_A_NAI, b->nai_len, b->nai) ||
-	     nla_put_u32(skb, MIP6SEC_A_SPI, b->spi)))
+	if (b->nai_len && nla_put(skb, MIP6SEC_A_NAI, b->nai_len, b->nai))
+		return -EMSGSIZE;
+	if ((b->nai_len || b->auth == MIP6SEC_AUTH_IPSEC) &&
+	    nla_put_u32(skb, MIP6SEC_A_SPI, b->spi))
 		return -EMSGSIZE;
 	return 0;
 }

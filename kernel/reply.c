@@ -28,6 +28,9 @@
 /* BA: 12 octets, PadN to 8n+2, Binding Authorization Data (RFC 6275 6.2.7) */
 #define BA_LEN_AUTH	32
 #define BA_LEN_NOAUTH	16
+/* BA: 12 octets, cookie option at 8n+4 (its address 8-aligned), PadN */
+#define BA_COOKIE_OFF	12
+#define BA_LEN_COOKIE	ALIGN(BA_COOKIE_OFF + 2 + MH_COOKIE_LEN, 8)
 #define BE_LEN		24
 #define RH2_LEN		24
 
@@ -64,14 +67,19 @@ static int mh_xmit(struct net *net, const struct in6_addr *src,
 		.flowi6_proto = IPPROTO_MH,
 		.daddr = *dst,
 		.saddr = *src,
+		.fl6_mh_type = mh[2],
 	};
 	struct dst_entry *dst_e;
 	struct ipv6hdr *ip6h;
 	struct sk_buff *skb;
 	int hlen, err;
 
-	/* Through xfrm: the operator's IPsec policies apply to replies. */
-	dst_e = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
+	/*
+	 * Through xfrm: the operator's IPsec policies apply to replies. With
+	 * a type 2 Routing Header the route goes to the care-of address and
+	 * the policy lookup to the home address, the final destination.
+	 */
+	dst_e = ip6_dst_lookup_flow(net, NULL, &fl6, hoa);
 	if (IS_ERR(dst_e))
 		return PTR_ERR(dst_e);
 
@@ -115,9 +123,13 @@ void mip6sec_send_ba(struct mip6sec_net *mn, const struct mip6sec_ba *ba)
 	unsigned int len = ba->key ? BA_LEN_AUTH : BA_LEN_NOAUTH;
 	const struct in6_addr *rh2 = NULL;
 	struct mh_seg seg[MH_AUTH_SEGS];
-	u8 mh[BA_LEN_AUTH];
+	u8 mh[BA_LEN_COOKIE];
 	struct mh_msg m;
 	int n;
+
+	BUILD_BUG_ON(BA_LEN_AUTH > BA_LEN_COOKIE);
+	if (ba->cookie)
+		len = BA_LEN_COOKIE;
 
 	mh_header(mh, len, MH_BA);
 	mh[6] = ba->status;
@@ -131,6 +143,14 @@ void mip6sec_send_ba(struct mip6sec_net *mn, const struct mip6sec_ba *ba)
 		mh[13] = 4;
 		mh[18] = MH_OPT_BAD;
 		mh[19] = MIP6SEC_AUTH_LEN;
+	} else if (ba->cookie) {
+		/* draft-dupont-mipv6-cn-ipsec A1 */
+		mh[BA_COOKIE_OFF] = ba->cookie_type;
+		mh[BA_COOKIE_OFF + 1] = MH_COOKIE_LEN;
+		memcpy(mh + BA_COOKIE_OFF + 2, ba->cookie, MH_COOKIE_LEN);
+		mh[BA_COOKIE_OFF + 2 + MH_COOKIE_LEN] = MH_OPT_PADN;
+		mh[BA_COOKIE_OFF + 3 + MH_COOKIE_LEN] =
+			BA_LEN_COOKIE - (BA_COOKIE_OFF + 2 + MH_COOKIE_LEN) - 2;
 	} else {
 		mh[12] = MH_OPT_PADN;
 		mh[13] = 2;

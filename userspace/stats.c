@@ -51,6 +51,16 @@ static const char *const stat_names[MIP6SEC_STAT_MAX + 1] = {
 	[MIP6SEC_STAT_FBU_AUTH_FAIL]	= "fbu_auth_fail",
 	[MIP6SEC_STAT_FBU_REPLAY]	= "fbu_replay",
 	[MIP6SEC_STAT_FBACK_SENT]	= "fback_sent",
+	[MIP6SEC_STAT_HAO_IPSEC]	= "hao_ipsec",
+	[MIP6SEC_STAT_HAO_BU]		= "hao_bu",
+	[MIP6SEC_STAT_HAO_DEFERRED]	= "hao_deferred",
+	[MIP6SEC_STAT_IPSEC_UNSUITABLE]	= "ipsec_unsuitable",
+	[MIP6SEC_STAT_BU_IPSEC]		= "bu_ipsec",
+	[MIP6SEC_STAT_BU_IPSEC_REJECTED] = "bu_ipsec_rejected",
+	[MIP6SEC_STAT_COOKIE_SENT]	= "cookie_sent",
+	[MIP6SEC_STAT_COOKIE_ACCEPTED]	= "cookie_accepted",
+	[MIP6SEC_STAT_COOKIE_BAD]	= "cookie_bad",
+	[MIP6SEC_STAT_COOKIE_STALE]	= "cookie_stale",
 };
 
 static const char *stat_name(int type, char *buf, size_t size)

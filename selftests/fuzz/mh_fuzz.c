@@ -117,6 +117,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		REQUIRE(mh_badf_input(&m, data, A1, A2, seg) == -1);
 	}
+	{
+		unsigned int cnt;
+		__u16 c = mh_find_opt(&m, data, 18, &cnt);
+
+		REQUIRE(!c == !cnt);
+		REQUIRE(!c || (c >= m.opt_off && c + 2u <= m.len &&
+			       c + 2u + data[c + 1] <= m.len &&
+			       data[c] == 18));
+	}
 	/* an offset that is not an AUTH option is refused */
 	REQUIRE(mh_auth_input(&m, data, (__u16)(m.auth_mnha + 1), A1, A2,
 			      seg) == -1 || m.auth_mnaaa == m.auth_mnha + 1);

@@ -1266,6 +1266,63 @@ static void t_hoti_be_options(void)
 	CHECK_EQ(m.bra, 8);
 }
 
+/* ---- tests: experimental options (care-of address test cookie) -------- */
+
+static void t_find_opt(void)
+{
+	unsigned int n;
+	struct mh_msg m;
+	struct mb x;
+	size_t off;
+
+	mb_init(&x, MH_BU, 12);
+	mb_pad1(&x);
+	off = mb_opt(&x, 18, MH_COOKIE_LEN, 0x11);	/* any alignment */
+	mb_opt(&x, 200, 3, 0x22);
+	mb_fin(&x);
+	CHECK_ERR(mb_parse(&x, &m), MH_OK);
+	CHECK_EQ(mh_find_opt(&m, x.b, 18, &n), off);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(mh_find_opt(&m, x.b, 200, &n), off + 2 + MH_COOKIE_LEN);
+	CHECK_EQ(mh_find_opt(&m, x.b, 201, &n), 0);
+	CHECK_EQ(n, 0);
+	/* a type the parser knows is never an experimental option */
+	CHECK_EQ(mh_find_opt(&m, x.b, MH_OPT_PADN, &n), 0);
+	CHECK(mh_opt_known(MH_OPT_ALTCOA) && mh_opt_known(MH_OPT_BADF));
+	CHECK(!mh_opt_known(18) && !mh_opt_known(34) && !mh_opt_known(255));
+
+	/* two of them: counted, the first found */
+	mb_init(&x, MH_BU, 12);
+	off = mb_opt(&x, 18, 4, 0);
+	mb_opt(&x, 18, 4, 1);
+	mb_fin(&x);
+	CHECK_ERR(mb_parse(&x, &m), MH_OK);
+	CHECK_EQ(mh_find_opt(&m, x.b, 18, &n), off);
+	CHECK_EQ(n, 2);
+
+	/* the data of another option is not an option */
+	mb_init(&x, MH_BU, 12);
+	mb_opt(&x, 200, 6, 18);
+	mb_fin(&x);
+	CHECK_ERR(mb_parse(&x, &m), MH_OK);
+	CHECK_EQ(mh_find_opt(&m, x.b, 18, &n), 0);
+}
+
+static void t_cookie_input(void)
+{
+	__u8 cookie[MH_COOKIE_LEN], cat[64], want[50];
+	struct mh_seg seg[MH_AUTH_SEGS];
+	int n;
+
+	memset(cookie, 0x33, sizeof(cookie));
+	n = mh_cookie_input(cookie, V_HOA, V_CN, seg);
+	CHECK_EQ(seg_cat(seg, n, cat), sizeof(want));
+	memcpy(want, cookie, 18);		/* timestamp | care-of address */
+	memcpy(want + 18, V_HOA, 16);
+	memcpy(want + 34, V_CN, 16);
+	CHECK(!memcmp(cat, want, sizeof(want)));
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 #define T(f) { &#f[2], f }
@@ -1299,6 +1356,7 @@ static const struct {
 	T(t_badf),
 	T(t_csum_random),
 	T(t_hoti_be_options),
+	T(t_find_opt), T(t_cookie_input),
 };
 
 int main(void)

@@ -149,6 +149,16 @@ enum mip6sec_stat_attrs {
 	MIP6SEC_STAT_FBU_AUTH_FAIL,
 	MIP6SEC_STAT_FBU_REPLAY,
 	MIP6SEC_STAT_FBACK_SENT,
+	MIP6SEC_STAT_HAO_IPSEC,		/* HAO accepted: suitable IPsec SA */
+	MIP6SEC_STAT_HAO_BU,		/* HAO accepted: the packet is a BU */
+	MIP6SEC_STAT_HAO_DEFERRED,	/* HAO before ESP: judged after it */
+	MIP6SEC_STAT_IPSEC_UNSUITABLE,	/* HAO or BU under an unsuitable SA */
+	MIP6SEC_STAT_BU_IPSEC,		/* BUs under a suitable SA */
+	MIP6SEC_STAT_BU_IPSEC_REJECTED,	/* of those, rejected with a status */
+	MIP6SEC_STAT_COOKIE_SENT,	/* care-of address test started */
+	MIP6SEC_STAT_COOKIE_ACCEPTED,
+	MIP6SEC_STAT_COOKIE_BAD,	/* forged, or for another address */
+	MIP6SEC_STAT_COOKIE_STALE,	/* older than cookie_window_s */
 
 	/* private: */
 	__MIP6SEC_STAT_MAX,
