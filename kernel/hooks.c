@@ -267,6 +267,15 @@ static void mh_param_prob(struct sk_buff *skb, const struct mip6sec_pkt *p,
 		icmpv6_send(skb, ICMPV6_PARAMPROB, ICMPV6_HDR_FIELD, ptr + 1);
 }
 
+/* draft-dupont-mipv6-cn-ipsec 3: a suitable SA validates the HAO. */
+static bool hao_ipsec_ok(struct mip6sec_net *mn, const struct sk_buff *skb,
+			 const struct mip6sec_pkt *p, int mh_type)
+{
+	return mip6sec_ipsec_allowed(mn, &p->hoa) &&
+	       mip6sec_ipsec_suitable(skb, &p->hoa, &ipv6_hdr(skb)->daddr,
+				      p->nexthdr, mh_type, NULL);
+}
+
 /*
  * Mobility Header: validate, then hand Binding Updates to bu.c. Sets *bu
  * when the message is a Binding Update that goes on to userspace.
@@ -328,9 +337,14 @@ static enum mip6sec_verdict mh_rcv(struct mip6sec_net *mn,
 		v = mip6sec_fbu_rcv(mn, skb, p, &m, mh);
 	else
 		v = mip6sec_bu_rcv(mn, skb, p, &m, mh);
-	/* The third way to accept a HAO: the BU rules judged the packet. */
+	/*
+	 * The HAO of a BU: validated by a suitable SA, or else by the BU
+	 * rules having judged the packet.
+	 */
 	if (p->has_hao && v != MIP6SEC_DROP)
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_BU);
+		mip6sec_stat_inc(mn, skb_sec_path(skb) &&
+				 hao_ipsec_ok(mn, skb, p, m.type) ?
+				 MIP6SEC_STAT_HAO_IPSEC : MIP6SEC_STAT_HAO_BU);
 	*bu = v == MIP6SEC_PASS;
 	return v;
 
@@ -451,13 +465,14 @@ static enum mip6sec_verdict hao_refuse(struct mip6sec_net *mn,
 }
 
 /*
- * A Home Address option before ESP or AH, seen before decryption. A
- * binding decides now. Otherwise, under a transport-mode ESP SA, the
- * option is processed now (ESP does not cover it) and the decision taken
- * when the packet comes back decrypted, with its sec_path: hao_rcv()
- * finds it through hao_resolve(). AH covers the option, which can be
- * neither processed nor retired here: such packets are the stack's (it
- * needs route optimisation states), and come back to hao_rcv() too.
+ * A Home Address option before ESP or AH, seen before decryption. Under a
+ * transport-mode ESP SA the option is processed now (ESP does not cover
+ * it) and the decision taken when the packet comes back decrypted, with
+ * its sec_path: hao_rcv() or the BU rules find it through hao_resolve().
+ * Under another SA (tunnel mode, or none known) a binding decides now.
+ * AH covers the option, which can be neither processed nor retired here:
+ * such packets are the stack's (it needs route optimisation states), and
+ * come back to hao_rcv() too.
  */
 static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 					     struct sk_buff *skb,
@@ -470,18 +485,22 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 		return MIP6SEC_DROP;
 	}
 	if (mip6sec_addr_global(&p->hoa)) {
-		if (hao_binding_ok(mn, p)) {
-			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
-			goto apply;
-		}
+#if IS_ENABLED(CONFIG_IPV6_MIP6)
+		/*
+		 * Deferred even with a binding: the decision (and what the
+		 * BU rules see as source) must be the same either way.
+		 */
 		if (mip6sec_ipsec_esp_mode(mn->net, skb, p->ipsec_off) ==
 		    XFRM_MODE_TRANSPORT) {
 			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DEFERRED);
-#if IS_ENABLED(CONFIG_IPV6_MIP6)
 			IP6CB(skb)->dsthao = p->hao_hdr -
 					     skb_network_offset(skb);
 			goto apply;
+		}
 #endif
+		if (hao_binding_ok(mn, p)) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
+			goto apply;
 		}
 	}
 	return hao_refuse(mn, skb, p);
@@ -496,26 +515,24 @@ apply:
 
 /*
  * RFC 6275 9.3.1 and draft-dupont-mipv6-cn-ipsec 3, once the IPsec
- * headers (if any) were processed: a binding for the home address with
- * this care-of address, or a suitable SA for the home address in the
- * packet's sec_path (a BU was judged by the BU rules before).
+ * headers (if any) were processed, in the draft's order: a suitable SA
+ * for the home address in the packet's sec_path, or a binding for the
+ * home address with this care-of address (a BU was judged by the BU rules
+ * before).
  */
 static enum mip6sec_verdict hao_rcv(struct mip6sec_net *mn,
 				    struct sk_buff *skb,
 				    struct mip6sec_pkt *p)
 {
-	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
 	bool sp = skb_sec_path(skb) && skb_sec_path(skb)->len;
 
 	if (mip6sec_addr_global(&p->hoa)) {
-		if (hao_binding_ok(mn, p)) {
-			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
+		if (sp && hao_ipsec_ok(mn, skb, p, -1)) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_IPSEC);
 			goto apply;
 		}
-		if (sp && mip6sec_ipsec_allowed(mn, &p->hoa) &&
-		    mip6sec_ipsec_suitable(skb, &p->hoa, daddr, p->nexthdr,
-					   -1, NULL)) {
-			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_IPSEC);
+		if (hao_binding_ok(mn, p)) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
 			goto apply;
 		}
 	}

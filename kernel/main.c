@@ -206,7 +206,7 @@ static int cookie_opt_type_set(const char *val, const struct kernel_param *kp)
 	unsigned int v;
 
 	if (kstrtouint(val, 0, &v) || v > 255 || mh_opt_known(v)) {
-		pr_err("%s: invalid value '%.*s' (use a mobility option type this module does not parse: 11..255 except 21)\n",
+		pr_err("%s: invalid value '%.*s' (use a mobility option type this module does not parse: not 0-6, 8-10 or 21)\n",
 		       kp->name, (int)strcspn(val, "\n"), val);
 		return -EINVAL;
 	}
