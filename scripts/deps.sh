@@ -27,6 +27,9 @@ PACKAGES=(
 	# peer that run PEAP on loopback and give MSK, EMSK and Session-Id;
 	# openssl makes the test's own server certificate
 	freeradius eapoltest openssl
+	# end-to-end IKEv2 test (selftests/ipsec_ike.sh): charon and swanctl,
+	# PSK and ESP through the kernel-netlink plugin (libstrongswan)
+	strongswan-charon strongswan-swanctl
 )
 
 missing=()
