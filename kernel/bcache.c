@@ -130,6 +130,9 @@ int mip6sec_bcache_init(struct mip6sec_net *mn)
 {
 	struct mip6sec_bcache *bc = &mn->bcache;
 
+	/* The memory budget of an entry without NAI: one kmalloc-128. */
+	BUILD_BUG_ON(offsetof(struct mip6sec_binding, nai) > 128);
+
 	INIT_LIST_HEAD(&bc->list);
 	spin_lock_init(&bc->lock);
 	bc->count = 0;

@@ -186,9 +186,9 @@ struct mip6sec_binding {
 	u16 seq;
 	u8 auth;			/* enum mip6sec_auth */
 	bool dead;			/* unlinked; under mip6sec_bcache.lock */
-	bool disabled;			/* care-of address test under way */
 	struct rcu_head rcu;
 	u8 nai_len;			/* auth mn-ha: the mobile node's NAI */
+	bool disabled;			/* care-of address test under way */
 	u8 nai[];
 };
 
