@@ -373,22 +373,15 @@ void mip6sec_bcache_sa_removed(struct mip6sec_net *mn, u64 key_id)
 int mip6sec_bcache_dereg(struct mip6sec_net *mn, const struct in6_addr *hoa,
 			 u8 auth, const u8 *nai, u8 nai_len)
 {
-	struct mip6sec_bcache *bc = &mn->bcache;
-	struct mip6sec_binding *b;
+	struct mip6sec_binding_req req = {
+		.hoa = hoa,
+		.auth = auth,
+		.nai = nai,
+		.nai_len = nai_len,
+		.dereg = true,
+	};
 
-	spin_lock_bh(&bc->lock);
-	b = rhashtable_lookup_fast(&bc->ht, hoa, bcache_params);
-	if (binding_owned_by_other(b, auth, nai, nai_len)) {
-		spin_unlock_bh(&bc->lock);
-		return -EPERM;
-	}
-	if (b)
-		binding_unlink(bc, b);
-	spin_unlock_bh(&bc->lock);
-	if (!b)
-		return -ENOENT;
-	binding_release(mn, b, MIP6SEC_DEL_REASON_DEREGISTERED, GFP_ATOMIC);
-	return 0;
+	return mip6sec_bcache_update(mn, &req);
 }
 
 /*
