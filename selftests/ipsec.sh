@@ -156,18 +156,23 @@ data_suitable() { # data_suitable WHAT SPI
 	check_deltas "$1: hao_deferred +1, hao_ipsec +1, hao_accepted 0, hao_dropped 0, be_sent 0" \
 		hao_deferred=1 hao_ipsec=1 hao_accepted=0 hao_dropped=0 be_sent=0
 }
-# HAO data under an unsuitable SA: decrypted, then dropped with BE 1.
-data_unsuitable() { # data_unsuitable WHAT SPI [UDP-ARGS...]
-	local what=$1 spi=$2
-	shift 2
+# HAO data under ESP dropped with a Binding Error status 1 to the CoA.
+data_be_dropped() { # data_be_dropped WHAT SPI DELTAS-TEXT "DELTAS" [UDP-ARGS...]
+	local what=$1 spi=$2 text=$3 deltas=$4
+	shift 4
 	marker
 	snap S0
 	mn_check "$what: Binding Error status 1 for $HOA to $COA" udp --cn "$CN" --spi "$spi" --src "$COA" --hoa "$HOA" \
 		--marker "$M" --expect-be status=1 "$@"
 	check_not_delivered "$what: not delivered" "$M"
 	snap S1
-	check_deltas "$what: hao_deferred +1, hao_dropped +1, ipsec_unsuitable +1, be_sent +1, hao_ipsec 0" \
-		hao_deferred=1 hao_dropped=1 ipsec_unsuitable=1 be_sent=1 hao_ipsec=0 hao_accepted=0
+	# shellcheck disable=SC2086 # DELTAS is a list of NAME=N words
+	check_deltas "$what: $text" $deltas
+}
+# HAO data under an unsuitable SA: decrypted, then dropped with BE 1.
+data_unsuitable() { # data_unsuitable WHAT SPI [UDP-ARGS...]
+	data_be_dropped "$1" "$2" "hao_deferred +1, hao_dropped +1, ipsec_unsuitable +1, be_sent +1, hao_ipsec 0" \
+		"hao_deferred=1 hao_dropped=1 ipsec_unsuitable=1 be_sent=1 hao_ipsec=0 hao_accepted=0" "${@:3}"
 }
 # HAO data without IPsec.
 plain_data() { # plain_data NAME SRC HOA accepted|be
@@ -300,16 +305,8 @@ data_unsuitable "replay window 0" 0x1107
 data_unsuitable "selector proto 135 (Mobility Header only), UDP under it" 0x1109
 
 pass1_drop() { # pass1_drop WHAT SPI [UDP-ARGS...]: judged before decryption
-	local what=$1 spi=$2
-	shift 2
-	marker
-	snap S0
-	mn_check "$what: Binding Error status 1 for $HOA to $COA" udp --cn "$CN" --spi "$spi" --src "$COA" --hoa "$HOA" \
-		--marker "$M" --expect-be status=1 "$@"
-	check_not_delivered "$what: not delivered" "$M"
-	snap S1
-	check_deltas "$what: hao_dropped +1, be_sent +1, hao_deferred 0, hao_ipsec 0" \
-		hao_dropped=1 be_sent=1 hao_deferred=0 hao_ipsec=0 hao_accepted=0
+	data_be_dropped "$1" "$2" "hao_dropped +1, be_sent +1, hao_deferred 0, hao_ipsec 0" \
+		"hao_dropped=1 be_sent=1 hao_deferred=0 hao_ipsec=0 hao_accepted=0" "${@:3}"
 }
 pass1_drop "tunnel-mode SA (inner IPv6 $HOA -> $CN)" 0x1101 --tunnel
 pass1_drop "unknown SPI 0xdead" 0xdead

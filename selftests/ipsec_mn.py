@@ -54,11 +54,13 @@ import hmac
 import json
 import os
 import select
-import shlex
 import socket
 import struct
 import sys
 import time
+
+# The mobile node of the other roles: its checksums and its command loop.
+from mn import Fail, csum_ok, l4_csum, run_command, serve
 
 IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_DSTOPTS = 0, 43, 60
 IPPROTO_ESP, IPPROTO_AH, IPPROTO_MH, IPPROTO_UDP, IPPROTO_IPV6 = 50, 51, 135, 17, 41
@@ -71,22 +73,12 @@ BU_A, BU_H, BU_K = 0x8000, 0x4000, 0x1000
 COOKIE_LEN = 30                 # ts(2) | CoA(16) | MAC(12)
 
 
-class Fail(Exception):
-    pass
-
-
 def A6(a):
     return socket.inet_pton(socket.AF_INET6, a)
 
 
 def ntop(b):
     return socket.inet_ntop(socket.AF_INET6, bytes(b))
-
-
-# ------------------------------------------------------------------ checksums
-
-# the checksum of mn.py (the mobile node of the other roles)
-from mn import ones_sum, l4_csum, csum_ok  # noqa: E402,F401
 
 
 # ------------------------------------------------------------------ IPv6
@@ -744,18 +736,7 @@ COMMANDS = {'sa': cmd_sa, 'udp': cmd_udp, 'bu': cmd_bu, 'selftest': cmd_selftest
 
 
 def run(argv):
-    try:
-        a = parser().parse_args(argv)
-    except SystemExit:
-        return 2, 'ERROR usage: %s' % ' '.join(argv)
-    if not a.cmd:
-        return 2, 'ERROR no command'
-    try:
-        return 0, 'OK ' + COMMANDS[a.cmd](a)
-    except Fail as e:
-        return 1, 'FAIL ' + str(e)
-    except Exception as e:      # a bug here must not look like a kernel verdict
-        return 2, 'ERROR %s: %s' % (type(e).__name__, e)
+    return run_command(parser, COMMANDS, argv)
 
 
 def main(argv):
@@ -765,16 +746,7 @@ def main(argv):
     if argv[0] == 'serve':
         capture()
         import cryptography.hazmat.primitives.ciphers  # noqa: F401 (import once, before the first packet)
-        print('ready', flush=True)
-        for line in sys.stdin:
-            w = shlex.split(line)
-            if not w:
-                continue
-            if w[0] == 'quit':
-                break
-            _, out = run(w)
-            print(out.replace('\n', ' '), flush=True)
-        return 0
+        return serve(run)
     rc, out = run(argv)
     print(out)
     return rc

@@ -1323,20 +1323,39 @@ COMMANDS = {'bu': cmd_bu, 'hao-udp': cmd_hao_udp, 'hao-flood': cmd_hao_flood, 'm
             'ha-bu': cmd_ha_bu, 'fbu': cmd_fbu, 'ntp': cmd_ntp, 'selftest': cmd_selftest}
 
 
-def run(argv):
-    """Run one command; returns (exit status, line)."""
+def run_command(make_parser, commands, argv):
+    """Run one command of @commands; returns (exit status, line)."""
     try:
-        a = parser().parse_args(argv)
+        a = make_parser().parse_args(argv)
     except SystemExit:
         return 2, 'ERROR usage: %s' % ' '.join(argv)
     if not a.cmd:
         return 2, 'ERROR no command'
     try:
-        return 0, 'OK ' + COMMANDS[a.cmd](a)
+        return 0, 'OK ' + commands[a.cmd](a)
     except Fail as e:
         return 1, 'FAIL ' + str(e)
     except Exception as e:      # a bug here must not look like a kernel verdict
         return 2, 'ERROR %s: %s' % (type(e).__name__, e)
+
+
+def run(argv):
+    """Run one command; returns (exit status, line)."""
+    return run_command(parser, COMMANDS, argv)
+
+
+def serve(run_one):
+    """The coprocess of lib.sh's mn_start: one command per line, one answer."""
+    print('ready', flush=True)
+    for line in sys.stdin:
+        w = shlex.split(line)
+        if not w:
+            continue
+        if w[0] == 'quit':
+            break
+        _, out = run_one(w)
+        print(out.replace('\n', ' '), flush=True)
+    return 0
 
 
 def main(argv):
@@ -1349,16 +1368,7 @@ def main(argv):
         return cmd_mh_recv(float(argv[1]))
     if argv[0] == 'serve':
         capture()                     # listening before the first command
-        print('ready', flush=True)
-        for line in sys.stdin:
-            w = shlex.split(line)
-            if not w:
-                continue
-            if w[0] == 'quit':
-                break
-            _, out = run(w)
-            print(out.replace('\n', ' '), flush=True)
-        return 0
+        return serve(run)
     rc, out = run(argv)
     print(out)
     return rc
