@@ -1,21 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mip6sec: Binding Updates authorised by a preconfigured Kbm
- * (draft-ietf-mip6-precfgKbm, RFC 6275 9.5.1), correspondent node side.
+ * mip6sec: one pipeline for Binding Updates (RFC 6275 9.5.1) and Fast
+ * Binding Updates (RFC 5568 6.2.2), whatever authorises them.
  *
- * A BU (H = 0) for a home address that has a Kbm must carry a Binding
- * Authorization Data option; Nonce Indices are ignored. The authenticator
- * is First(96, HMAC-SHA1(Kbm, care-of address | correspondent | MH data
- * with the checksum zeroed, up to the authenticator)), compared in
- * constant time. The sequence number must be newer (modulo 2^16) than the
- * last one accepted with the key. Such a BU is consumed here: the module
- * updates the binding cache and answers with an authenticated BA.
+ *  1. Pick the way that authorises the message, in this order:
+ *       Fast Binding Update                  fast handover key (fbu.c)
+ *       RFC 4285 authentication option       mobility SA (ha.c)
+ *       protected by a suitable IPsec SA     the SA (ipsec.c)
+ *       H = 0, a Kbm for the home address    the Kbm (kbm.c)
+ *       H = 0, Nonce Indices, rr=kernel      return routability (rr.c)
+ *     None: the message is not the module's (a home registration for a
+ *     userspace home agent, return routability in userspace): bu_nokey
+ *     passes it on untouched or drops it.
+ *  2. verify: the way finds its key and checks the authenticator. Until
+ *     then no reply carries an authenticator.
+ *  3. authorise: may this key register this home (and care-of) address.
+ *  4. Under the way's lock, so that two messages on two CPUs cannot apply
+ *     in the wrong order: the replay check (the key's sequence number or
+ *     timestamp, or else the binding's sequence number), then the one
+ *     binding cache change (or, for an FBU, the handover notification).
+ *  5. One reply: an accepted message is acknowledged when it asks (A), an
+ *     FBU always; a refusal is always answered (RFC 6275 9.5.1), through
+ *     the rate limit of every reply to a source that was not shown to be
+ *     a care-of address of an authenticated mobile node; FBU refusals are
+ *     silent.
  *
- * A BU with an RFC 4285 authentication option goes to ha.c. A BU for a
- * home address without a Kbm (or with a Kbm bound to another address of
- * this node, or with H = 1) is return routability's or a home agent's
- * business: it goes on untouched to userspace (raw IPPROTO_MH
- * sockets), or is dropped when bu_nokey=drop.
+ * A message with a type 2 Routing Header is dropped: a mobile node never
+ * sends one (RFC 6275 6.1), and its address, which no authenticator
+ * covers, would become the source of the reply.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -28,17 +40,8 @@
 #include "mip6sec.h"
 #include "mh.h"
 
-#define BU_FLAG_A	0x8000	/* acknowledge (RFC 6275 6.1.7) */
-#define BU_FLAG_H	0x4000	/* home registration */
-
-/* RFC 6275 6.1.8 status codes used here */
-#define BA_ACCEPTED		0
-#define BA_PROHIBITED		129
-#define BA_INSUFFICIENT		130
-#define BA_SEQ_OUT_OF_WINDOW	135
-#define BA_INVALID_COA		174
-
-enum mip6sec_verdict mip6sec_bu_without_key(struct mip6sec_net *mn)
+/* No way authorises it: a userspace daemon's business, or nobody's. */
+static enum mip6sec_verdict bu_nokey(struct mip6sec_net *mn)
 {
 	if (READ_ONCE(mip6sec_bu_nokey) == MIP6SEC_BU_NOKEY_DROP) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_NOKEY_DROPPED);
@@ -48,175 +51,266 @@ enum mip6sec_verdict mip6sec_bu_without_key(struct mip6sec_net *mn)
 	return MIP6SEC_PASS;
 }
 
-/*
- * Replay check, then the binding cache change. Returns the BA status and
- * fills in ba->seq (for 135) and ba->lifetime. Caller holds kbm->lock.
- */
-static u8 bu_apply(struct mip6sec_net *mn, struct mip6sec_kbm *kbm,
-		   const struct mh_msg *m, const struct in6_addr *hoa,
-		   const struct in6_addr *coa, const struct in6_addr *cn,
-		   bool dereg, struct mip6sec_ba *ba, bool *exhausted)
+static const struct mip6sec_way *bu_pick(struct mip6sec_net *mn,
+					 struct mip6sec_bu *bu)
 {
-	struct mip6sec_binding_req req = {
-		.hoa = hoa,
-		.coa = coa,
-		.cn = cn,
-		.key_id = kbm->id,
-		.seq = m->seq,
-		.auth = MIP6SEC_AUTH_KBM,
-	};
-	u16 lifetime;
-	int err;
+	const struct mh_msg *m = bu->m;
+	const struct sec_path *sp = skb_sec_path(bu->skb);
+	struct mip6sec_kbm *kbm;
 
-	lockdep_assert_held(&kbm->lock);
-	switch (mip6sec_seq_check(&kbm->seq, m->seq, &ba->seq, exhausted)) {
-	case MIP6SEC_SEQ_OK:
-		break;
-	case MIP6SEC_SEQ_OLD:
+	if (m->type == MH_FBU)
+		return &mip6sec_way_fbu;
+	if (m->auth_mnha || m->auth_mnaaa)
+		return &mip6sec_way_ha;
+	if (sp && sp->len) {
+		if (!mip6sec_ipsec_suitable(bu->skb, bu->hoa, bu->cn,
+					    IPPROTO_MH, MH_BU, &bu->ipsec))
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_IPSEC_UNSUITABLE);
+		else if (mip6sec_ipsec_allowed(mn, bu->hoa))
+			return &mip6sec_way_ipsec;
+	}
+	/* A home registration: a home agent's (a userspace daemon). */
+	if ((m->flags & MH_BU_FLAG_H) || !mip6sec_addr_global(bu->hoa))
+		return NULL;
+	/* A preconfigured Kbm overrides return routability. */
+	kbm = mip6sec_kbm_lookup_rcu(mn, bu->hoa);
+	if (kbm) {
+		/* Bound to another address of this node. */
+		if (!ipv6_addr_any(&kbm->cn) &&
+		    !ipv6_addr_equal(&kbm->cn, bu->cn))
+			return NULL;
+		bu->kbm = kbm;
+		return &mip6sec_way_kbm;
+	}
+	if (m->nonce && READ_ONCE(mip6sec_rr) == MIP6SEC_RR_MODE_KERNEL)
+		return &mip6sec_way_rr;
+	return NULL;
+}
+
+/*
+ * RFC 6275 6.2.7: First(96, HMAC-SHA1(Kbm, care-of address | correspondent
+ * | MH data up to the authenticator)), the home address standing in for
+ * the care-of address in a de-registration; compared in constant time.
+ */
+bool mip6sec_bu_bad_ok(const struct mip6sec_bu *bu,
+		       const struct mip6sec_hmac *key)
+{
+	const struct in6_addr *auth_coa = bu->dereg ? bu->hoa : &bu->coa;
+	struct mh_seg seg[MH_AUTH_SEGS];
+	u8 mac[MIP6SEC_AUTH_LEN];
+	bool ok;
+	int n;
+
+	n = mh_bad_input(bu->m, bu->mh, auth_coa->s6_addr, bu->cn->s6_addr,
+			 seg);
+	ok = n >= 0 && !mip6sec_hmac_sha1_96(key, seg, n, mac) &&
+	     mip6sec_auth_equal(mac, bu->mh + MH_BAD_DATA_OFF(bu->m->bad));
+	memzero_explicit(mac, sizeof(mac));
+	return ok;
+}
+
+/* The binding cache change; a BA status. Under bu->lock, if any. */
+static u8 bu_bind(struct mip6sec_net *mn, struct mip6sec_bu *bu)
+{
+	const struct mh_msg *m = bu->m;
+	u16 last = 0;
+	struct mip6sec_binding_req req = {
+		.hoa = bu->hoa,
+		.coa = &bu->coa,
+		.cn = bu->cn,
+		.key_id = bu->key_id,
+		.seq = m->seq,
+		.auth = bu->way->auth,
+		.spi = bu->spi,
+		.dereg = bu->dereg,
+		/* Without a replay state of its own: the binding's. */
+		.last_seq = bu->way->replay ? NULL : &last,
+	};
+	u32 units = 0;
+
+	if (bu->way->auth == MIP6SEC_AUTH_MN_HA) {
+		req.nai = bu->ack.nai;
+		req.nai_len = bu->ack.nai_len;
+	}
+	if (!bu->dereg) {
+		if (!mip6sec_addr_global(&bu->coa))
+			return MH_BA_INVALID_COA;
+		units = min_t(u32, m->lifetime, bu->max_lifetime / 4);
+		if (!units)		/* the key expires within 4 s */
+			return MH_BA_INSUFFICIENT;
+		req.lifetime = units * 4;
+	}
+	switch (mip6sec_bcache_update(mn, &req)) {
+	case 0:
+	case -ENOENT:		/* de-registration of nothing */
+		bu->ack.lifetime = units;
+		return MH_BA_ACCEPTED;
+	case -EALREADY:
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_REPLAY);
 		net_info_ratelimited("Binding Update for home address %pI6c: sequence number %u not newer than %u\n",
-				     hoa, m->seq, ba->seq);
-		return BA_SEQ_OUT_OF_WINDOW;
-	case MIP6SEC_SEQ_REFUSED:
-		return BA_PROHIBITED;
-	}
-
-	if (dereg) {
-		if (mip6sec_bcache_dereg(mn, hoa, MIP6SEC_AUTH_KBM, NULL, 0) ==
-		    -EPERM)
-			return BA_PROHIBITED;
-		return BA_ACCEPTED;
-	}
-	if (!mip6sec_addr_global(coa))
-		return BA_INVALID_COA;
-
-	lifetime = min_t(u16, m->lifetime, READ_ONCE(mip6sec_max_lifetime) / 4);
-	req.lifetime = lifetime * 4;
-	err = mip6sec_bcache_update(mn, &req);
-	if (err)
-		return mip6sec_bcache_refusal(mn, err, hoa);
-	ba->lifetime = lifetime;
-	return BA_ACCEPTED;
-}
-
-/* The BA status for a binding cache update that failed with @err. */
-u8 mip6sec_bcache_refusal(struct mip6sec_net *mn, int err,
-			  const struct in6_addr *hoa)
-{
-	switch (err) {
+				     bu->hoa, m->seq, last);
+		bu->ack.seq = last;
+		return MH_BA_SEQ_OUT_OF_WINDOW;
 	case -EPERM:
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_HOA_MISMATCH);
 		net_info_ratelimited("Binding Update for home address %pI6c: bound by another key\n",
-				     hoa);
-		return BA_PROHIBITED;
+				     bu->hoa);
+		return MH_BA_PROHIBITED;
 	case -ENOSPC:
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BC_FULL);
-		return BA_INSUFFICIENT;
+		return MH_BA_INSUFFICIENT;
 	default:
-		return BA_INSUFFICIENT;
+		return MH_BA_INSUFFICIENT;
 	}
 }
 
-/* Called under rcu_read_lock() from the receive hook. */
+/* The way's replay check, then the change. Under bu->lock, if any. */
+static u8 bu_change(struct mip6sec_net *mn, struct mip6sec_bu *bu)
+{
+	const struct mip6sec_way *way = bu->way;
+	u8 status = 0;
+
+	if (way->replay)
+		status = way->replay(mn, bu);
+	if (!status)
+		status = way->commit ? way->commit(mn, bu) : bu_bind(mn, bu);
+	return status;
+}
+
+/* Step 4: replay check and change, under the way's lock. */
+static enum mip6sec_step bu_apply(struct mip6sec_net *mn,
+				  struct mip6sec_bu *bu)
+{
+	u8 status;
+
+	if (bu->lock) {
+		spin_lock_bh(bu->lock);
+		status = bu_change(mn, bu);
+		spin_unlock_bh(bu->lock);
+	} else {
+		status = bu_change(mn, bu);
+	}
+	if (bu->way->done)
+		bu->way->done(mn, bu);
+
+	bu->ack.status = status;
+	if (!status)
+		return MIP6SEC_STEP_OK;
+	return bu->way->silent ? MIP6SEC_STEP_DROP : MIP6SEC_STEP_REPLY;
+}
+
+/*
+ * Send bu->ack, with a type 2 Routing Header when a BA goes to a care-of
+ * address (RFC 6275 6.4).
+ */
+void mip6sec_bu_send(struct mip6sec_net *mn, struct mip6sec_bu *bu)
+{
+	struct mip6sec_ack *a = &bu->ack;
+
+	a->rh2 = a->type == MH_BA && !ipv6_addr_equal(bu->hoa, a->dst) ?
+		 bu->hoa : NULL;
+	mip6sec_send_ack(mn, a);
+}
+
+/*
+ * A refusal goes to the message's source, which nothing authenticated:
+ * one reply per request at most, and no more than one per
+ * be_ratelimit_ms and hash bucket of destinations.
+ */
+static void bu_refuse(struct mip6sec_net *mn, struct mip6sec_bu *bu)
+{
+	if (bu->way->refused)
+		mip6sec_stat_inc(mn, bu->way->refused);
+	if (!mip6sec_reply_allowed(mn, bu->ack.dst)) {
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_BE_RATELIMITED);
+		return;
+	}
+	mip6sec_bu_send(mn, bu);
+}
+
+static enum mip6sec_verdict bu_process(struct mip6sec_net *mn,
+				       struct mip6sec_bu *bu)
+{
+	const struct mh_msg *m = bu->m;
+	bool fbu = m->type == MH_FBU;
+	enum mip6sec_step step;
+
+	mip6sec_stat_inc(mn, fbu ? MIP6SEC_STAT_FBU_RX : MIP6SEC_STAT_BU_RX);
+	if (bu->p->has_rh2) {
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_BAD_EXTHDR);
+		net_info_ratelimited("dropped Binding Update from %pI6c with a type 2 Routing Header\n",
+				     &bu->p->src);
+		return MIP6SEC_DROP;
+	}
+	/* Answers come from the address the message was sent to. */
+	if (!(ipv6_addr_type(bu->cn) & IPV6_ADDR_UNICAST)) {
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_BAD_ADDR);
+		return MIP6SEC_DROP;
+	}
+	mip6sec_msg_coa(bu->p, bu->mh, m->altcoa, &bu->coa);
+	/* RFC 6275 9.5.1: lifetime 0, or the home address as care-of address */
+	bu->dereg = !fbu && (!m->lifetime ||
+			     ipv6_addr_equal(&bu->coa, bu->hoa));
+
+	bu->way = bu_pick(mn, bu);
+	if (!bu->way)
+		return bu_nokey(mn);
+	step = bu->way->verify(mn, bu);
+	if (step == MIP6SEC_STEP_OK && bu->way->authorise)
+		step = bu->way->authorise(mn, bu);
+	if (step == MIP6SEC_STEP_OK)
+		step = bu_apply(mn, bu);
+
+	switch (step) {
+	case MIP6SEC_STEP_OK:
+		break;
+	case MIP6SEC_STEP_REPLY:
+		bu_refuse(mn, bu);
+		return MIP6SEC_CONSUMED;
+	case MIP6SEC_STEP_NOKEY:
+		return bu_nokey(mn);
+	case MIP6SEC_STEP_DONE:
+		return MIP6SEC_CONSUMED;
+	default:
+		return MIP6SEC_DROP;
+	}
+
+	mip6sec_stat_inc(mn, fbu ? MIP6SEC_STAT_FBU_ACCEPTED :
+			 MIP6SEC_STAT_BU_ACCEPTED);
+	if (fbu || (m->flags & MH_BU_FLAG_A)) {
+		if (bu->way->ack_to_coa && !bu->dereg)
+			bu->ack.dst = &bu->coa;
+		mip6sec_bu_send(mn, bu);
+	}
+	return MIP6SEC_CONSUMED;
+}
+
+/*
+ * A Binding Update or Fast Binding Update the receive hook parsed and
+ * checksummed. Called under rcu_read_lock() with softirqs off.
+ */
 enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 				    const struct sk_buff *skb,
 				    const struct mip6sec_pkt *p,
 				    const struct mh_msg *m, const u8 *mh)
 {
-	const struct in6_addr *hoa = mip6sec_pkt_hoa(skb, p);
-	const struct in6_addr *cn = mip6sec_pkt_daddr(skb, p);
-	u8 mac[MIP6SEC_AUTH_LEN];
-	struct mh_seg seg[MH_AUTH_SEGS];
-	struct mip6sec_ba ba = {
-		.src = cn,
-		.dst = &p->src,
-		.hoa = hoa,
-		.seq = m->seq,
+	struct mip6sec_bu bu = {
+		.skb = skb,
+		.p = p,
+		.m = m,
+		.mh = mh,
+		.hoa = mip6sec_pkt_hoa(skb, p),
+		.cn = &ipv6_hdr(skb)->daddr,
+		.ack = {
+			.type = m->type == MH_FBU ? MH_FBACK : MH_BA,
+			.src = &ipv6_hdr(skb)->daddr,
+			.dst = &p->src,
+			.seq = m->seq,
+		},
 	};
-	struct mip6sec_kbm *kbm;
-	struct in6_addr coa;
-	bool dereg, exhausted;
-	int n;
+	enum mip6sec_verdict v = bu_process(mn, &bu);
 
-	mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_RX);
-
-	/* Answers come from the address the BU was sent to. */
-	if (!(ipv6_addr_type(cn) & IPV6_ADDR_UNICAST))
-		return MIP6SEC_DROP;
-
-	/* An RFC 4285 authentication option: home agent business. */
-	if (m->auth_mnha || m->auth_mnaaa)
-		return mip6sec_ha_bu_rcv(mn, skb, p, m, mh);
-
-	/* Protected by IPsec: draft-dupont-mipv6-cn-ipsec 4 (ipsec.c). */
-	if (skb_sec_path(skb) && skb_sec_path(skb)->len) {
-		struct mip6sec_ipsec_sa f;
-
-		if (!mip6sec_ipsec_suitable(skb, hoa, cn, IPPROTO_MH, MH_BU,
-					    &f))
-			mip6sec_stat_inc(mn, MIP6SEC_STAT_IPSEC_UNSUITABLE);
-		else if (mip6sec_ipsec_allowed(mn, hoa))
-			return mip6sec_ipsec_bu_rcv(mn, p, m, mh, hoa, cn, &f);
-	}
-
-	kbm = mip6sec_kbm_lookup_rcu(mn, hoa);
-	if (!kbm || (m->flags & BU_FLAG_H) ||
-	    (!ipv6_addr_any(&kbm->cn) && !ipv6_addr_equal(&kbm->cn, cn)))
-		return mip6sec_bu_without_key(mn);
-
-	if (!m->bad) {
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_AUTH_FAIL);
-		net_info_ratelimited("Binding Update for home address %pI6c without Binding Authorization Data\n",
-				     hoa);
-		return MIP6SEC_DROP;
-	}
-
-	/* RFC 6275 6.2.7: the home address stands in for de-registration. */
-	mip6sec_msg_coa(p, mh, m->altcoa, &coa);
-	dereg = m->lifetime == 0 || ipv6_addr_equal(&coa, hoa);
-	ba.auth_coa = dereg ? hoa : &coa;
-
-	n = mh_bad_input(m, mh, ba.auth_coa->s6_addr, cn->s6_addr, seg);
-	if (n < 0 || mip6sec_hmac_sha1_96(&kbm->hmac, seg, n, mac) ||
-	    !mip6sec_auth_equal(mac, mh + MH_BAD_DATA_OFF(m->bad))) {
-		memzero_explicit(mac, sizeof(mac));
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_AUTH_FAIL);
-		net_info_ratelimited("Binding Update for home address %pI6c from %pI6c: authenticator mismatch\n",
-				     hoa, &p->src);
-		return MIP6SEC_DROP;
-	}
-	memzero_explicit(mac, sizeof(mac));
-	atomic64_inc(&kbm->uses);
-
-	/* Authenticated: every answer from here on carries a BAD. */
-	ba.key = &kbm->hmac;
-
-	if (mip6sec_ipsec_overrides_kbm(mn, hoa, cn)) {
-		net_info_ratelimited("Binding Update for home address %pI6c: authorised by IPsec only (kbm_and_ipsec=ipsec)\n",
-				     hoa);
-		ba.status = BA_PROHIBITED;
-		mip6sec_send_ba(mn, &ba);
-		return MIP6SEC_CONSUMED;
-	}
-
-	/*
-	 * The sequence check and the binding cache change it allows happen
-	 * under the key's lock: two BUs on two CPUs cannot apply in the
-	 * wrong order.
-	 */
-	spin_lock_bh(&kbm->lock);
-	ba.status = bu_apply(mn, kbm, m, hoa, &coa, cn, dereg, &ba,
-			     &exhausted);
-	spin_unlock_bh(&kbm->lock);
-	if (exhausted)
-		mip6sec_kbm_exhausted(mn, kbm);
-
-	if (ba.status == BA_ACCEPTED) {
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_ACCEPTED);
-		if (!(m->flags & BU_FLAG_A))
-			return MIP6SEC_CONSUMED;
-	}
-
-	/* RFC 6275 9.5.1: a rejection is always acknowledged. */
-	mip6sec_send_ba(mn, &ba);
-	return MIP6SEC_CONSUMED;
+	/* Return routability's Kbm was made for this message only. */
+	memzero_explicit(bu.rr_kbm, sizeof(bu.rr_kbm));
+	return v;
 }

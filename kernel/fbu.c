@@ -17,6 +17,7 @@
  * authenticated FBU is answered. An accepted FBU is announced
  * (fbu-accepted-ntf) for a handover daemon to set up the tunnel and
  * answered with an authenticated FBack. FBUs are never left to userspace.
+ * This is the FBU way of the Binding Update pipeline (bu.c).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -28,110 +29,109 @@
 #include "mip6sec.h"
 #include "mh.h"
 
-#define FBACK_ACCEPTED	0	/* RFC 5568 6.2.3 */
-
-/* Called under rcu_read_lock() from the receive hook. */
-enum mip6sec_verdict mip6sec_fbu_rcv(struct mip6sec_net *mn,
-				     const struct sk_buff *skb,
-				     const struct mip6sec_pkt *p,
-				     const struct mh_msg *m, const u8 *mh)
+/* Find the fast handover key by NAI and SPI and check the authenticator. */
+static enum mip6sec_step fbu_verify(struct mip6sec_net *mn,
+				    struct mip6sec_bu *bu)
 {
-	const struct in6_addr *par = mip6sec_pkt_daddr(skb, p);
-	const struct in6_addr *pcoa = &p->hoa;
-	struct mip6sec_ack ack = {
-		.type = MH_FBACK,
-		.src = par,
-		.dst = &p->src,
-		.status = FBACK_ACCEPTED,
-		.seq = m->seq,
-		.subtype = MH_AUTH_MN_HA,
-		.spi = m->mnha_spi,
-	};
-	struct mip6sec_event e = {
-		.use = MIP6SEC_SA_USE_FBU,
-		.spi = m->mnha_spi,
-		.ha = par,
-		.hoa = pcoa,
-		.seq = m->seq,
-	};
+	const struct mh_msg *m = bu->m;
+	struct mip6sec_ack *ack = &bu->ack;
 	struct mip6sec_sa *sa;
-	struct in6_addr coa;
-	bool exhausted, nai_known;
-	u16 units;
-	int v;
-
-	mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_RX);
-
-	/*
-	 * Answers come from the address the FBU was sent to; never from the
-	 * address of a type 2 Routing Header (RFC 6275 6.1: not with an FBU).
-	 */
-	if (p->has_rh2) {
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_BAD_EXTHDR);
-		return MIP6SEC_DROP;
-	}
-	if (!(ipv6_addr_type(par) & IPV6_ADDR_UNICAST)) {
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_MISSING_OPT);
-		return MIP6SEC_DROP;
-	}
+	bool nai_known;
 
 	/* The MN-HA option must be the last one: no MN-AAA after it. */
 	if (!m->mnid || m->mnid_subtype != 1 || !m->auth_mnha ||
-	    m->auth_mnaaa || !p->has_hao) {
+	    m->auth_mnaaa || !bu->p->has_hao) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_MISSING_OPT);
 		net_info_ratelimited("dropped Fast Binding Update from %pI6c: NAI, authentication or Home Address option missing\n",
-				     &p->src);
-		return MIP6SEC_DROP;
+				     &bu->p->src);
+		return MIP6SEC_STEP_DROP;
 	}
-	e.nai = mh + m->mnid + 3;
-	e.nai_len = m->mnid_id_len;
-	ack.nai = e.nai;
-	ack.nai_len = e.nai_len;
+	ack->nai = bu->mh + m->mnid + 3;
+	ack->nai_len = m->mnid_id_len;
+	ack->subtype = MH_AUTH_MN_HA;
+	ack->spi = m->mnha_spi;
 
-	mip6sec_msg_coa(p, mh, m->altcoa, &coa);
-	e.coa = &coa;
-
-	sa = mip6sec_sa_lookup(mn, e.nai, e.nai_len, e.spi, e.use, &nai_known);
+	sa = mip6sec_sa_lookup(mn, ack->nai, ack->nai_len, ack->spi,
+			       MIP6SEC_SA_USE_FBU, &nai_known);
 	if (!nai_known)
-		mip6sec_key_request(mn, e.nai, e.nai_len, e.spi, e.use, par,
-				    pcoa, &coa);
+		mip6sec_key_request(mn, ack->nai, ack->nai_len, ack->spi,
+				    MIP6SEC_SA_USE_FBU, bu->cn, bu->hoa,
+				    &bu->coa);
 	if (!sa) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_NOKEY);
 		net_info_ratelimited("dropped Fast Binding Update of NAI %*pE: no fast handover key with SPI %u\n",
-				     e.nai_len, e.nai, e.spi);
-		return MIP6SEC_DROP;
+				     ack->nai_len, ack->nai, ack->spi);
+		return MIP6SEC_STEP_DROP;
 	}
-	if (!mip6sec_sa_verify(sa, m, mh, m->auth_mnha, &coa, pcoa)) {
+	if (!mip6sec_sa_verify(sa, m, bu->mh, m->auth_mnha, &bu->coa,
+			       bu->hoa)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_AUTH_FAIL);
 		net_info_ratelimited("dropped Fast Binding Update of NAI %*pE from %pI6c: authenticator mismatch\n",
-				     e.nai_len, e.nai, &p->src);
-		return MIP6SEC_DROP;
+				     ack->nai_len, ack->nai, &bu->p->src);
+		return MIP6SEC_STEP_DROP;
 	}
 	atomic64_inc(&sa->uses);
 
-	spin_lock_bh(&sa->lock);
-	v = mip6sec_seq_check(&sa->seq, m->seq, &ack.seq, &exhausted);
-	spin_unlock_bh(&sa->lock);
-	if (exhausted)
-		mip6sec_sa_exhausted(sa);
-	if (v != MIP6SEC_SEQ_OK) {
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_REPLAY);
-		net_info_ratelimited("dropped Fast Binding Update of NAI %*pE: sequence number %u not newer than %u\n",
-				     e.nai_len, e.nai, m->seq, ack.seq);
-		return MIP6SEC_DROP;
-	}
-
-	units = min_t(u16, m->lifetime, READ_ONCE(mip6sec_max_lifetime) / 4);
+	bu->sa = sa;
+	ack->sa = sa;
+	ack->auth_coa = &bu->coa;
+	ack->auth_hoa = bu->hoa;
+	bu->lock = &sa->lock;
+	bu->max_lifetime = READ_ONCE(mip6sec_max_lifetime);
 	if (sa->expires)
-		units = min_t(u32, units, mip6sec_sa_lifetime(sa) / 4);
-	mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_ACCEPTED);
-	e.lifetime = units * 4;
-	mip6sec_notify_fbu(mn, &e);
-
-	ack.lifetime = units;
-	ack.sa = sa;
-	ack.auth_coa = &coa;
-	ack.auth_hoa = pcoa;
-	mip6sec_send_ack(mn, &ack);
-	return MIP6SEC_CONSUMED;
+		bu->max_lifetime = min(bu->max_lifetime,
+				       mip6sec_sa_lifetime(sa));
+	return MIP6SEC_STEP_OK;
 }
+
+/* Sequence numbers of the key, modulo 2^16. Caller holds sa->lock. */
+static u8 fbu_replay(struct mip6sec_net *mn, struct mip6sec_bu *bu)
+{
+	struct mip6sec_sa *sa = bu->sa;
+
+	lockdep_assert_held(&sa->lock);
+	if (mip6sec_seq_check(&sa->seq, bu->m->seq, &bu->ack.seq,
+			      &bu->exhausted) == MIP6SEC_SEQ_OK)
+		return 0;
+	mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_REPLAY);
+	net_info_ratelimited("dropped Fast Binding Update of NAI %*pE: sequence number %u not newer than %u\n",
+			     bu->ack.nai_len, bu->ack.nai, bu->m->seq,
+			     bu->ack.seq);
+	return MH_BA_SEQ_OUT_OF_WINDOW;
+}
+
+/* No binding here: a handover daemon sets up the forwarding. */
+static u8 fbu_commit(struct mip6sec_net *mn, struct mip6sec_bu *bu)
+{
+	u16 units = min_t(u32, bu->m->lifetime, bu->max_lifetime / 4);
+	struct mip6sec_event e = {
+		.nai = bu->ack.nai,
+		.nai_len = bu->ack.nai_len,
+		.use = MIP6SEC_SA_USE_FBU,
+		.spi = bu->ack.spi,
+		.ha = bu->cn,
+		.hoa = bu->hoa,
+		.coa = &bu->coa,
+		.seq = bu->m->seq,
+		.lifetime = units * 4,
+	};
+
+	mip6sec_notify_fbu(mn, &e);
+	bu->ack.lifetime = units;
+	return 0;
+}
+
+static void fbu_done(struct mip6sec_net *mn, struct mip6sec_bu *bu)
+{
+	if (bu->exhausted)
+		mip6sec_sa_exhausted(bu->sa);
+}
+
+const struct mip6sec_way mip6sec_way_fbu = {
+	.auth = MIP6SEC_AUTH_FBU,
+	.silent = true,
+	.verify = fbu_verify,
+	.replay = fbu_replay,
+	.commit = fbu_commit,
+	.done = fbu_done,
+};

@@ -277,8 +277,10 @@ static bool hao_ipsec_ok(struct mip6sec_net *mn, const struct sk_buff *skb,
 }
 
 /*
- * Mobility Header: validate, then hand Binding Updates to bu.c. Sets *bu
- * when the message is a Binding Update that goes on to userspace.
+ * Mobility Header: validate, then hand Binding Updates and Fast Binding
+ * Updates to the pipeline (bu.c), Home and Care-of Test Inits to return
+ * routability (rr.c). Sets *bu when the message is a Binding Update that
+ * goes on to userspace.
  */
 static enum mip6sec_verdict mh_rcv(struct mip6sec_net *mn,
 				   struct sk_buff *skb,
@@ -327,16 +329,15 @@ static enum mip6sec_verdict mh_rcv(struct mip6sec_net *mn,
 		goto drop;
 	}
 
+	if (m.type == MH_HOTI || m.type == MH_COTI)
+		return mip6sec_rr_init_rcv(mn, skb, p, &m, mh);
 	if (m.type != MH_BU && m.type != MH_FBU)
 		return MIP6SEC_PASS;
 	if (p->has_hao && !mip6sec_addr_global(&p->hoa)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DROPPED);
 		return MIP6SEC_DROP;
 	}
-	if (m.type == MH_FBU)
-		v = mip6sec_fbu_rcv(mn, skb, p, &m, mh);
-	else
-		v = mip6sec_bu_rcv(mn, skb, p, &m, mh);
+	v = mip6sec_bu_rcv(mn, skb, p, &m, mh);
 	/*
 	 * The HAO of a BU: validated by a suitable SA, or else by the BU
 	 * rules having judged the packet.
@@ -436,6 +437,26 @@ static bool hao_binding_ok(struct mip6sec_net *mn,
 	       ipv6_addr_equal(&b->coa, &p->src);
 }
 
+/*
+ * A home address the module knows nothing of: no binding, no Kbm, no
+ * mobility SA bound to it. Its Home Address options may be a mobility
+ * daemon's (UMIP mip6d as home agent or correspondent node), which the
+ * stack accepts only under the daemon's route optimisation states.
+ */
+static bool hoa_unknown(struct mip6sec_net *mn, const struct in6_addr *hoa)
+{
+	return !mip6sec_bcache_lookup_rcu(mn, hoa) &&
+	       !mip6sec_kbm_lookup_rcu(mn, hoa) &&
+	       !mip6sec_sa_hoa_bound(mn, hoa);
+}
+
+/* Left to the stack, untouched: the daemon's states decide. */
+static enum mip6sec_verdict hao_stack(struct mip6sec_net *mn)
+{
+	mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_STACK);
+	return MIP6SEC_PASS;
+}
+
 /* No way validates the option: hao_policy decides. */
 static enum mip6sec_verdict hao_refuse(struct mip6sec_net *mn,
 				       struct sk_buff *skb,
@@ -478,6 +499,8 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 					     struct sk_buff *skb,
 					     struct mip6sec_pkt *p)
 {
+	bool unknown;
+
 	if (p->nexthdr == NEXTHDR_AUTH)
 		return MIP6SEC_PASS;
 	if (p->marks) {
@@ -485,6 +508,10 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 		return MIP6SEC_DROP;
 	}
 	if (mip6sec_addr_global(&p->hoa)) {
+		/* A daemon's: its state processes the option, then ESP. */
+		unknown = hoa_unknown(mn, &p->hoa);
+		if (unknown && mip6sec_ro_state(mn->net, skb, &p->hoa, &p->src))
+			return hao_stack(mn);
 #if IS_ENABLED(CONFIG_IPV6_MIP6)
 		/*
 		 * Deferred even with a binding: the decision (and what the
@@ -502,6 +529,8 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
 			goto apply;
 		}
+		if (unknown && READ_ONCE(mip6sec_rr) == MIP6SEC_RR_MODE_USERSPACE)
+			return hao_stack(mn);
 	}
 	return hao_refuse(mn, skb, p);
 
@@ -535,6 +564,16 @@ static enum mip6sec_verdict hao_rcv(struct mip6sec_net *mn,
 			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
 			goto apply;
 		}
+		/*
+		 * A daemon's: the stack processed the option already, under
+		 * the daemon's route optimisation state; or rr=userspace; or
+		 * such a state exists.
+		 */
+		if (!p->deferred && hoa_unknown(mn, &p->hoa) &&
+		    (p->hao_done ||
+		     READ_ONCE(mip6sec_rr) == MIP6SEC_RR_MODE_USERSPACE ||
+		     mip6sec_ro_state(mn->net, skb, &p->hoa, &p->src)))
+			return hao_stack(mn);
 	}
 	if (sp)
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_IPSEC_UNSUITABLE);

@@ -57,16 +57,6 @@
 #include "mip6sec.h"
 #include "mh.h"
 
-#define BU_FLAG_A	0x8000	/* RFC 6275 6.1.7 */
-#define BU_FLAG_H	0x4000
-#define BU_FLAG_K	0x1000
-
-#define BA_ACCEPTED		0
-#define BA_PROHIBITED		129
-#define BA_INSUFFICIENT		130
-#define BA_SEQ_OUT_OF_WINDOW	135
-#define BA_INVALID_COA		174
-
 /* An ICV shorter than this is no integrity protection. */
 #define MIP6SEC_MIN_ICV_BITS	64
 
@@ -217,6 +207,49 @@ static bool ipsec_has_sa(struct net *net, const struct in6_addr *hoa,
 	return ok;
 }
 
+/*
+ * Does the kernel hold a route optimisation state that would process the
+ * Home Address option of @skb (@hoa, sent from @coa)? The lookups of
+ * xfrm6_input_addr(): exact, then any source, then any address with
+ * XFRM_STATE_WILDRECV; and mip6_destopt_input()'s care-of address check.
+ * A mobility daemon (UMIP mip6d) installs such states for the bindings
+ * it made. Takes the state table lock, as the stack's own processing of
+ * the option does.
+ */
+bool mip6sec_ro_state(struct net *net, const struct sk_buff *skb,
+		      const struct in6_addr *hoa, const struct in6_addr *coa)
+{
+	const xfrm_address_t *any = (const xfrm_address_t *)&in6addr_any;
+	const xfrm_address_t *daddr =
+		(const xfrm_address_t *)&ipv6_hdr(skb)->daddr;
+	const xfrm_address_t *lookups[3][2] = {
+		{ daddr, (const xfrm_address_t *)hoa },
+		{ daddr, any },
+		{ any, any },
+	};
+	struct xfrm_state *x;
+	bool ok = false;
+	int i;
+
+	for (i = 0; !ok && i < ARRAY_SIZE(lookups); i++) {
+		x = xfrm_state_lookup_byaddr(net, skb->mark, lookups[i][0],
+					     lookups[i][1], IPPROTO_DSTOPTS,
+					     AF_INET6);
+		if (!x)
+			continue;
+		spin_lock(&x->lock);
+		ok = x->props.mode == XFRM_MODE_ROUTEOPTIMIZATION &&
+		     x->km.state == XFRM_STATE_VALID &&
+		     (!i || (x->props.flags & XFRM_STATE_WILDRECV)) &&
+		     x->coaddr &&
+		     (ipv6_addr_any((struct in6_addr *)x->coaddr) ||
+		      ipv6_addr_equal((struct in6_addr *)x->coaddr, coa));
+		spin_unlock(&x->lock);
+		xfrm_state_put(x);
+	}
+	return ok;
+}
+
 #else /* !CONFIG_XFRM */
 
 bool mip6sec_ipsec_suitable(const struct sk_buff *skb, const struct in6_addr *hoa,
@@ -234,6 +267,12 @@ int mip6sec_ipsec_esp_mode(struct net *net, const struct sk_buff *skb,
 
 static bool ipsec_has_sa(struct net *net, const struct in6_addr *hoa,
 			 const struct in6_addr *cn)
+{
+	return false;
+}
+
+bool mip6sec_ro_state(struct net *net, const struct sk_buff *skb,
+		      const struct in6_addr *hoa, const struct in6_addr *coa)
 {
 	return false;
 }
@@ -409,26 +448,27 @@ static enum mip6sec_stat_attrs cookie_check(struct mip6sec_net *mn,
 }
 
 /*
- * Start (or restart) the care-of address test of @coa: the BA with a fresh
- * cookie goes to @coa, and the binding stops validating HAOs meanwhile.
+ * Start (or restart) the care-of address test of the BU's care-of address:
+ * the BA with a fresh cookie goes to it, and the binding stops validating
+ * HAOs meanwhile.
  */
-static void cookie_send(struct mip6sec_net *mn, struct mip6sec_ba *ba,
-			const struct in6_addr *coa)
+static void cookie_send(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 {
 	u8 cookie[MH_COOKIE_LEN];
 
-	mip6sec_bcache_disable(mn, ba->hoa, MIP6SEC_AUTH_IPSEC);
-	if (!mip6sec_reply_allowed(mn, coa)) {
+	mip6sec_bcache_disable(mn, bu->hoa, MIP6SEC_AUTH_IPSEC);
+	if (!mip6sec_reply_allowed(mn, &bu->coa)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BE_RATELIMITED);
 		return;
 	}
-	if (cookie_make(mn, cookie, coa, ba->hoa, ba->src))
+	if (cookie_make(mn, cookie, &bu->coa, bu->hoa, bu->cn))
 		return;
-	ba->dst = coa;
-	ba->status = READ_ONCE(mip6sec_cookie_ba_status);
-	ba->cookie = cookie;
-	ba->cookie_type = READ_ONCE(mip6sec_cookie_opt_type);
-	mip6sec_send_ba(mn, ba);
+	bu->ack.dst = &bu->coa;
+	bu->ack.status = READ_ONCE(mip6sec_cookie_ba_status);
+	bu->ack.cookie = cookie;
+	bu->ack.cookie_type = READ_ONCE(mip6sec_cookie_opt_type);
+	mip6sec_bu_send(mn, bu);
+	bu->ack.cookie = NULL;
 	memzero_explicit(cookie, sizeof(cookie));
 	mip6sec_stat_inc(mn, MIP6SEC_STAT_COOKIE_SENT);
 }
@@ -438,155 +478,87 @@ static void cookie_send(struct mip6sec_net *mn, struct mip6sec_ba *ba,
  * neither its source nor its home address. True when it passed; otherwise
  * a cookie went out and the BU is done with.
  */
-static bool coa_tested(struct mip6sec_net *mn, const struct mh_msg *m,
-		       const u8 *mh, struct mip6sec_ba *ba,
-		       const struct in6_addr *coa)
+static bool coa_tested(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 {
 	u8 type = READ_ONCE(mip6sec_cookie_opt_type);
 	enum mip6sec_stat_attrs why;
+	const u8 *mh = bu->mh;
 	unsigned int n;
 	u16 off;
 
-	off = mh_find_opt(m, mh, type, &n);
+	off = mh_find_opt(bu->m, mh, type, &n);
 	if (!off) {
-		cookie_send(mn, ba, coa);
+		cookie_send(mn, bu);
 		return false;
 	}
 	if (n > 1 || mh[off + 1] != MH_COOKIE_LEN)
 		why = MIP6SEC_STAT_COOKIE_BAD;
 	else
-		why = cookie_check(mn, mh + off + 2, coa, ba->hoa, ba->src);
+		why = cookie_check(mn, mh + off + 2, &bu->coa, bu->hoa,
+				   bu->cn);
 	if (why) {
 		mip6sec_stat_inc(mn, why);
 		net_info_ratelimited("Binding Update for home address %pI6c: %s care-of address test cookie for %pI6c\n",
-				     ba->hoa,
+				     bu->hoa,
 				     why == MIP6SEC_STAT_COOKIE_STALE ?
-				     "stale" : "invalid", coa);
-		cookie_send(mn, ba, coa);
+				     "stale" : "invalid", &bu->coa);
+		cookie_send(mn, bu);
 		return false;
 	}
 	mip6sec_stat_inc(mn, MIP6SEC_STAT_COOKIE_ACCEPTED);
 	return true;
 }
 
-/* Lifetime granted, in units of 4 s (RFC 6275 6.1.7). */
-static u16 ipsec_lifetime(u16 asked, u32 remaining)
-{
-	u32 cap = min(READ_ONCE(mip6sec_ipsec_max_lifetime), remaining);
-
-	return min_t(u32, asked, cap / 4);
-}
-
-static u8 ipsec_bu_apply(struct mip6sec_net *mn, const struct mh_msg *m,
-			 const struct mip6sec_ipsec_sa *f,
-			 const struct in6_addr *coa, bool dereg,
-			 struct mip6sec_ba *ba)
-{
-	u16 last = 0;
-	struct mip6sec_binding_req req = {
-		.hoa = ba->hoa,
-		.coa = coa,
-		.cn = ba->src,
-		.seq = m->seq,
-		.auth = MIP6SEC_AUTH_IPSEC,
-		.spi = f->spi,
-		.dereg = dereg,
-		.last_seq = &last,
-	};
-	u16 lifetime = 0;
-	int err;
-
-	if (!dereg) {
-		if (!mip6sec_addr_global(coa))
-			return BA_INVALID_COA;
-		lifetime = ipsec_lifetime(m->lifetime, f->remaining);
-		if (!lifetime)
-			return BA_INSUFFICIENT;
-		req.lifetime = lifetime * 4;
-	}
-	err = mip6sec_bcache_update(mn, &req);
-	switch (err) {
-	case 0:
-	case -ENOENT:		/* de-registration of nothing */
-		ba->lifetime = lifetime;
-		return BA_ACCEPTED;
-	case -EALREADY:
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_REPLAY);
-		net_info_ratelimited("Binding Update for home address %pI6c: sequence number %u not newer than %u\n",
-				     ba->hoa, m->seq, last);
-		ba->seq = last;
-		return BA_SEQ_OUT_OF_WINDOW;
-	default:
-		return mip6sec_bcache_refusal(mn, err, ba->hoa);
-	}
-}
-
 /*
- * A Binding Update that arrived under a suitable SA for its home address
- * (mip6sec_ipsec_suitable() filled in @f). Under rcu_read_lock().
+ * The IPsec way of the Binding Update pipeline (bu.c): a BU that arrived
+ * under a suitable SA for its home address (the pipeline found it with
+ * mip6sec_ipsec_suitable(), bu->ipsec). IPsec authenticated it; the
+ * binding's own sequence number protects against replays.
  */
-enum mip6sec_verdict mip6sec_ipsec_bu_rcv(struct mip6sec_net *mn,
-					  const struct mip6sec_pkt *p,
-					  const struct mh_msg *m, const u8 *mh,
-					  const struct in6_addr *hoa,
-					  const struct in6_addr *cn,
-					  const struct mip6sec_ipsec_sa *f)
+static enum mip6sec_step ipsec_verify(struct mip6sec_net *mn,
+				      struct mip6sec_bu *bu)
 {
-	struct mip6sec_ba ba = {
-		.src = cn,
-		.dst = &p->src,
-		.hoa = hoa,
-		.seq = m->seq,
-	};
-	struct in6_addr coa;
-	bool dereg;
-
 	mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_IPSEC);
+	bu->spi = bu->ipsec.spi;
+	/* draft 4: "long" lifetimes MAY be granted, within the SA's. */
+	bu->max_lifetime = min(READ_ONCE(mip6sec_ipsec_max_lifetime),
+			       bu->ipsec.remaining);
+	return MIP6SEC_STEP_OK;
+}
 
-	if (m->flags & (BU_FLAG_H | BU_FLAG_K)) {
+static enum mip6sec_step ipsec_authorise(struct mip6sec_net *mn,
+					 struct mip6sec_bu *bu)
+{
+	const struct mh_msg *m = bu->m;
+
+	if (m->flags & (MH_BU_FLAG_H | MH_BU_FLAG_K)) {
 		net_info_ratelimited("Binding Update for home address %pI6c under IPsec with H or K set\n",
-				     hoa);
-		ba.status = BA_PROHIBITED;
-		goto reject;
+				     bu->hoa);
+		bu->ack.status = MH_BA_PROHIBITED;
+		return MIP6SEC_STEP_REPLY;
 	}
 	/* ESP does not cover the IPv6 header: the CoA must be inside. */
-	if (f->proto == IPPROTO_ESP && !m->altcoa) {
+	if (bu->ipsec.proto == IPPROTO_ESP && !m->altcoa) {
 		net_info_ratelimited("Binding Update for home address %pI6c under ESP without an Alternate Care-of Address\n",
-				     hoa);
-		ba.status = BA_PROHIBITED;
-		goto reject;
+				     bu->hoa);
+		bu->ack.status = MH_BA_PROHIBITED;
+		return MIP6SEC_STEP_REPLY;
 	}
-
-	mip6sec_msg_coa(p, mh, m->altcoa, &coa);
-	dereg = !m->lifetime || ipv6_addr_equal(&coa, hoa);
-	if (!dereg && !ipv6_addr_equal(&coa, &p->src)) {
-		if (!READ_ONCE(mip6sec_coa_test)) {
-			net_info_ratelimited("Binding Update for home address %pI6c: alternate care-of address %pI6c is not the source\n",
-					     hoa, &coa);
-			ba.status = BA_INVALID_COA;
-			goto reject;
-		}
-		if (!coa_tested(mn, m, mh, &ba, &coa))
-			return MIP6SEC_CONSUMED;
+	if (bu->dereg || ipv6_addr_equal(&bu->coa, &bu->p->src))
+		return MIP6SEC_STEP_OK;
+	if (!READ_ONCE(mip6sec_coa_test)) {
+		net_info_ratelimited("Binding Update for home address %pI6c: alternate care-of address %pI6c is not the source\n",
+				     bu->hoa, &bu->coa);
+		bu->ack.status = MH_BA_INVALID_COA;
+		return MIP6SEC_STEP_REPLY;
 	}
-
-	ba.status = ipsec_bu_apply(mn, m, f, &coa, dereg, &ba);
-	if (ba.status != BA_ACCEPTED)
-		goto reject;
-	mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_ACCEPTED);
-	if (m->flags & BU_FLAG_A) {
-		if (!dereg)
-			ba.dst = &coa;
-		mip6sec_send_ba(mn, &ba);
-	}
-	return MIP6SEC_CONSUMED;
-
-reject:
-	/* RFC 6275 9.5.1: a rejection is always acknowledged. */
-	mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_IPSEC_REJECTED);
-	if (mip6sec_reply_allowed(mn, ba.dst))
-		mip6sec_send_ba(mn, &ba);
-	else
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_BE_RATELIMITED);
-	return MIP6SEC_CONSUMED;
+	return coa_tested(mn, bu) ? MIP6SEC_STEP_OK : MIP6SEC_STEP_DONE;
 }
+
+const struct mip6sec_way mip6sec_way_ipsec = {
+	.auth = MIP6SEC_AUTH_IPSEC,
+	.ack_to_coa = true,
+	.refused = MIP6SEC_STAT_BU_IPSEC_REJECTED,
+	.verify = ipsec_verify,
+	.authorise = ipsec_authorise,
+};

@@ -27,6 +27,7 @@
 #include <net/genetlink.h>
 
 #include "mip6sec.h"
+#include "mh.h"
 
 static const struct rhashtable_params kbm_params = {
 	.head_offset = offsetof(struct mip6sec_kbm, node),
@@ -193,3 +194,77 @@ void mip6sec_kbm_exhausted(struct mip6sec_net *mn, struct mip6sec_kbm *kbm)
 		&kbm->hoa);
 	mip6sec_notify_kbm(mn, MIP6SEC_CMD_KBM_EXHAUSTED_NTF, kbm, GFP_ATOMIC);
 }
+
+/*
+ * The preconfigured-Kbm way of the Binding Update pipeline
+ * (draft-ietf-mip6-precfgKbm, RFC 6275 9.5.1): a BU (H = 0) for a home
+ * address with a Kbm must carry Binding Authorization Data computed with
+ * it; Nonce Indices are ignored. Its sequence numbers are the key's, under
+ * the key's lock.
+ */
+static enum mip6sec_step kbm_verify(struct mip6sec_net *mn,
+				    struct mip6sec_bu *bu)
+{
+	struct mip6sec_kbm *kbm = bu->kbm;
+
+	if (!bu->m->bad || !mip6sec_bu_bad_ok(bu, &kbm->hmac)) {
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_AUTH_FAIL);
+		net_info_ratelimited("Binding Update for home address %pI6c from %pI6c: %s\n",
+				     bu->hoa, &bu->p->src, bu->m->bad ?
+				     "authenticator mismatch" :
+				     "no Binding Authorization Data");
+		return MIP6SEC_STEP_DROP;
+	}
+	atomic64_inc(&kbm->uses);
+	/* Authenticated: every answer from here on carries a BAD. */
+	bu->ack.bad = &kbm->hmac;
+	bu->ack.auth_coa = bu->dereg ? bu->hoa : &bu->coa;
+	bu->lock = &kbm->lock;
+	bu->key_id = kbm->id;
+	bu->max_lifetime = READ_ONCE(mip6sec_max_lifetime);
+	return MIP6SEC_STEP_OK;
+}
+
+static enum mip6sec_step kbm_authorise(struct mip6sec_net *mn,
+				       struct mip6sec_bu *bu)
+{
+	if (!mip6sec_ipsec_overrides_kbm(mn, bu->hoa, bu->cn))
+		return MIP6SEC_STEP_OK;
+	net_info_ratelimited("Binding Update for home address %pI6c: authorised by IPsec only (kbm_and_ipsec=ipsec)\n",
+			     bu->hoa);
+	bu->ack.status = MH_BA_PROHIBITED;
+	return MIP6SEC_STEP_REPLY;
+}
+
+static u8 kbm_replay(struct mip6sec_net *mn, struct mip6sec_bu *bu)
+{
+	struct mip6sec_kbm *kbm = bu->kbm;
+
+	lockdep_assert_held(&kbm->lock);
+	switch (mip6sec_seq_check(&kbm->seq, bu->m->seq, &bu->ack.seq,
+				  &bu->exhausted)) {
+	case MIP6SEC_SEQ_OK:
+		return 0;
+	case MIP6SEC_SEQ_OLD:
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_REPLAY);
+		net_info_ratelimited("Binding Update for home address %pI6c: sequence number %u not newer than %u\n",
+				     bu->hoa, bu->m->seq, bu->ack.seq);
+		return MH_BA_SEQ_OUT_OF_WINDOW;
+	default:
+		return MH_BA_PROHIBITED;	/* kbm_wrap=refuse */
+	}
+}
+
+static void kbm_done(struct mip6sec_net *mn, struct mip6sec_bu *bu)
+{
+	if (bu->exhausted)
+		mip6sec_kbm_exhausted(mn, bu->kbm);
+}
+
+const struct mip6sec_way mip6sec_way_kbm = {
+	.auth = MIP6SEC_AUTH_KBM,
+	.verify = kbm_verify,
+	.authorise = kbm_authorise,
+	.replay = kbm_replay,
+	.done = kbm_done,
+};

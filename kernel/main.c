@@ -43,6 +43,11 @@ unsigned int mip6sec_cookie_ba_status __read_mostly = 250;
 unsigned int mip6sec_cookie_opt_type __read_mostly = 18;
 unsigned int mip6sec_cookie_window_s __read_mostly = 30;
 unsigned int mip6sec_cookie_secret_period_s __read_mostly = 300;
+/* draft-ietf-mip6-precfgKbm 3: return routability "MUST be the default". */
+int mip6sec_rr __read_mostly = MIP6SEC_RR_MODE_KERNEL;
+/* RFC 6275 12: MAX_NONCE_LIFETIME. */
+unsigned int mip6sec_rr_nonce_lifetime_s __read_mostly = 240;
+unsigned int mip6sec_rr_ratelimit __read_mostly = 100;
 
 struct workqueue_struct *mip6sec_wq;
 
@@ -52,6 +57,9 @@ struct workqueue_struct *mip6sec_wq;
 #define MIP6SEC_REPLAY_WINDOW_MAX_S	3600U
 #define MIP6SEC_KEYREQ_RATELIMIT_MAX_MS	60000U
 #define MIP6SEC_COOKIE_MAX_S		32767U	/* half the timestamp space */
+#define MIP6SEC_RR_NONCE_LIFETIME_MIN_S	8U	/* a period of 1 s */
+#define MIP6SEC_RR_NONCE_LIFETIME_MAX_S	240U	/* MAX_NONCE_LIFETIME */
+#define MIP6SEC_RR_RATELIMIT_MAX	100000U
 
 /*
  * Parameters that take one of a few words. kp->arg points at one of these;
@@ -135,6 +143,13 @@ ENUM_PARAM(coa_test, mip6sec_coa_test,
 MODULE_PARM_DESC(coa_test,
 		 "Care-of address test (cookie) for an IPsec-protected Binding Update whose Alternate Care-of Address is neither its source nor the home address: on, or off (reject with status 174) (default on)");
 
+ENUM_PARAM(rr, mip6sec_rr,
+	   [MIP6SEC_RR_MODE_KERNEL] = "kernel",
+	   [MIP6SEC_RR_MODE_USERSPACE] = "userspace",
+	   "kernel or userspace");
+MODULE_PARM_DESC(rr,
+		 "Return routability: kernel (the module answers Home and Care-of Test Inits and verifies Binding Updates with Nonce Indices) or userspace (left to a mobility daemon, whose route optimisation states then decide on the Home Address options of home addresses the module does not know) (default kernel)");
+
 MODULE_PARM_DESC(kbm_wrap,
 		 "A Kbm whose 65536 sequence numbers are used up: allow (keep using it) or refuse (BA status 129 until replaced); kbm-exhausted is announced either way (default allow)");
 
@@ -200,6 +215,14 @@ UINT_PARAM(cookie_secret_period_s, mip6sec_cookie_secret_period_s, 1,
 	   MIP6SEC_COOKIE_MAX_S);
 MODULE_PARM_DESC(cookie_secret_period_s,
 		 "Period of the cookie secret, in seconds, 1..32767; the previous secret stays valid one more period (default 300)");
+
+UINT_PARAM(rr_nonce_lifetime_s, mip6sec_rr_nonce_lifetime_s,
+	   MIP6SEC_RR_NONCE_LIFETIME_MIN_S, MIP6SEC_RR_NONCE_LIFETIME_MAX_S);
+MODULE_PARM_DESC(rr_nonce_lifetime_s,
+		 "How long a return routability nonce is accepted, in seconds, 8..240; a new one is made every eighth of it (default 240, RFC 6275 MAX_NONCE_LIFETIME)");
+UINT_PARAM(rr_ratelimit, mip6sec_rr_ratelimit, 0, MIP6SEC_RR_RATELIMIT_MAX);
+MODULE_PARM_DESC(rr_ratelimit,
+		 "Most Home Test and Care-of Test messages sent per second to one hash bucket of /64 prefixes, 0..100000, 0 = no limit (default 100)");
 
 static int cookie_opt_type_set(const char *val, const struct kernel_param *kp)
 {
@@ -294,8 +317,13 @@ static int __net_init mip6sec_net_init(struct net *net)
 	err = mip6sec_cookie_init(mn);
 	if (err)
 		goto err_bcache;
+	err = mip6sec_rr_init(mn);
+	if (err)
+		goto err_cookie;
 	return 0;
 
+err_cookie:
+	mip6sec_cookie_destroy(mn);
 err_bcache:
 	mip6sec_bcache_stop(mn);
 	mip6sec_bcache_destroy(mn);
@@ -316,6 +344,7 @@ static void __net_exit mip6sec_net_exit(struct net *net)
 {
 	struct mip6sec_net *mn = mip6sec_pernet(net);
 
+	mip6sec_rr_destroy(mn);
 	mip6sec_cookie_destroy(mn);
 	mip6sec_sa_stop(mn);
 	mip6sec_bcache_destroy(mn);
@@ -360,8 +389,9 @@ static int __init mip6sec_init(void)
 	err = mip6sec_hooks_init();
 	if (err)
 		goto err_genl;
-	pr_info("loaded (hao_policy=%s max_bindings=%u max_lifetime=%u be_ratelimit_ms=%u)\n",
+	pr_info("loaded (hao_policy=%s rr=%s max_bindings=%u max_lifetime=%u be_ratelimit_ms=%u)\n",
 		hao_policy_names[READ_ONCE(mip6sec_hao_policy)],
+		rr_names[READ_ONCE(mip6sec_rr)],
 		READ_ONCE(mip6sec_max_bindings),
 		READ_ONCE(mip6sec_max_lifetime),
 		READ_ONCE(mip6sec_be_ratelimit_ms));

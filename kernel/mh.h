@@ -55,6 +55,28 @@ enum mh_type {
 	MH_TYPE_COUNT = 24	/* first value not in the registry */
 };
 
+/* Binding Update flags (RFC 6275 6.1.7), host order of the 16-bit field. */
+#define MH_BU_FLAG_A		0x8000	/* acknowledge */
+#define MH_BU_FLAG_H		0x4000	/* home registration */
+#define MH_BU_FLAG_K		0x1000	/* key management mobility capability */
+
+/* Binding Acknowledgment status codes used here (IANA registry). */
+enum mh_ba_status {
+	MH_BA_ACCEPTED = 0,		/* RFC 6275 6.1.8 */
+	MH_BA_PROHIBITED = 129,
+	MH_BA_INSUFFICIENT = 130,
+	MH_BA_HOME_REG_UNSUPPORTED = 131,
+	MH_BA_NOT_HOME_SUBNET = 132,
+	MH_BA_SEQ_OUT_OF_WINDOW = 135,
+	MH_BA_HOME_NONCE_EXPIRED = 136,
+	MH_BA_COA_NONCE_EXPIRED = 137,
+	MH_BA_NONCES_EXPIRED = 138,
+	MH_BA_ID_MISMATCH = 144,	/* RFC 4285 8 */
+	MH_BA_MESG_ID_REQD = 145,
+	MH_BA_AUTH_FAIL = 146,
+	MH_BA_INVALID_COA = 174,	/* RFC 6275 */
+};
+
 /* Mobility option registry (IANA "Mobility Options"), those used here. */
 enum mh_opt_type {
 	MH_OPT_PAD1 = 0,	/* RFC 6275 6.2.2 */

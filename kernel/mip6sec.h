@@ -5,12 +5,15 @@
 #ifndef _MIP6SEC_H
 #define _MIP6SEC_H
 
+#include <crypto/sha1.h>
+#include <linux/atomic.h>
 #include <linux/types.h>
 #include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/siphash.h>
@@ -40,6 +43,8 @@ enum mip6sec_kbm_wrap_policy {
 	MIP6SEC_KBM_WRAP_REFUSE,	/* notify, refuse further BUs */
 };
 
+/* rr: who answers return routability (enum mip6sec_rr_mode, uapi). */
+
 /* A home address with both a Kbm and a suitable IPsec SA. */
 enum mip6sec_kbm_and_ipsec_policy {
 	MIP6SEC_KBM_AND_IPSEC_EITHER,	/* both authorise it */
@@ -62,6 +67,9 @@ extern unsigned int mip6sec_cookie_ba_status;
 extern unsigned int mip6sec_cookie_opt_type;
 extern unsigned int mip6sec_cookie_window_s;
 extern unsigned int mip6sec_cookie_secret_period_s;
+extern int mip6sec_rr;
+extern unsigned int mip6sec_rr_nonce_lifetime_s;
+extern unsigned int mip6sec_rr_ratelimit;
 
 /* Work items that must be done with before the module goes away. */
 extern struct workqueue_struct *mip6sec_wq;
@@ -69,8 +77,14 @@ extern struct workqueue_struct *mip6sec_wq;
 /* HMAC-SHA1-96 (hmac.c): a keyed transform per key. */
 #define MIP6SEC_AUTH_LEN	12
 
+/*
+ * A key: its own keyed transform (provisioned keys), or, for a key that
+ * lives only while one message is processed (return routability's Kbm),
+ * its bytes on the stack and a per-CPU transform keyed for each use.
+ */
 struct mip6sec_hmac {
 	struct crypto_shash *tfm;
+	const u8 *key;			/* without tfm: SHA1_DIGEST_SIZE octets */
 };
 
 struct mh_seg;
@@ -207,6 +221,36 @@ struct mip6sec_bcache {
  */
 #define MIP6SEC_BE_BUCKETS	256
 
+/*
+ * Return routability (rr.c, RFC 6275 5.2): the node key Kcn and a ring of
+ * nonces. Readers (the packet path) take no lock: they copy a nonce under
+ * the seqlock's read side and retry if a writer ran. A new nonce is made
+ * by the first Home or Care-of Test Init that finds the newest one older
+ * than a period; a nonce is acceptable for rr_nonce_lifetime_s.
+ */
+#define MIP6SEC_RR_NONCES	16	/* > MAX_NONCE_LIFETIME / period */
+
+struct mip6sec_nonce {
+	u8 nonce[8];			/* RFC 6275 5.2.2: 64 bits */
+	unsigned long born;		/* jiffies */
+	u16 index;
+	bool valid;
+};
+
+struct mip6sec_rr_rate {
+	unsigned long start;		/* jiffies: this second's window */
+	atomic_t count;			/* replies sent in it */
+};
+
+struct mip6sec_rr {
+	struct mip6sec_hmac kcn;	/* holds Kcn; no other copy */
+	unsigned long kcn_born;		/* jiffies */
+	seqlock_t lock;			/* writers of the nonce ring */
+	struct mip6sec_nonce nonces[MIP6SEC_RR_NONCES];	/* by index */
+	u16 newest;			/* index of the newest nonce */
+	struct mip6sec_rr_rate rate[MIP6SEC_BE_BUCKETS]; /* by source /64 */
+};
+
 /* Care-of address test secrets (ipsec.c): RCU, written by rotate only. */
 struct mip6sec_cookie_secret;
 
@@ -229,6 +273,7 @@ struct mip6sec_net {
 	struct mip6sec_sa_table sa;
 	struct mip6sec_bcache bcache;
 	struct mip6sec_cookie cookie;
+	struct mip6sec_rr rr;
 };
 
 extern unsigned int mip6sec_net_id;
@@ -325,6 +370,7 @@ struct mip6sec_sa *mip6sec_sa_lookup(struct mip6sec_net *mn, const u8 *nai,
 				     bool *nai_known);
 bool mip6sec_hoa_claimed(struct mip6sec_net *mn, const struct in6_addr *hoa,
 			 const struct mip6sec_nai *n);
+bool mip6sec_sa_hoa_bound(struct mip6sec_net *mn, const struct in6_addr *hoa);
 u32 mip6sec_sa_lifetime(const struct mip6sec_sa *sa);
 void mip6sec_key_request(struct mip6sec_net *mn, const u8 *nai, u8 nai_len,
 			 u32 spi, u8 use, const struct in6_addr *ha,
@@ -377,9 +423,20 @@ u32 mip6sec_binding_lifetime(const struct mip6sec_binding *b);
 /* hmac.c */
 int mip6sec_hmac_init(struct mip6sec_hmac *h, const u8 *key, unsigned int len);
 void mip6sec_hmac_destroy(struct mip6sec_hmac *h);
+int mip6sec_hmac_sha1(const struct mip6sec_hmac *h, const struct mh_seg *seg,
+		      int n, u8 *out, unsigned int len);
 int mip6sec_hmac_sha1_96(const struct mip6sec_hmac *h,
 			 const struct mh_seg *seg, int n,
 			 u8 out[MIP6SEC_AUTH_LEN]);
+int mip6sec_sha1(const struct mh_seg *seg, int n, u8 *out);
+
+/* A key whose @key octets (SHA1_DIGEST_SIZE) outlive every use of @h. */
+static inline void mip6sec_hmac_onstack(struct mip6sec_hmac *h, const u8 *key)
+{
+	h->tfm = NULL;
+	h->key = key;
+}
+
 /* RFC 4285 5.2: the MN-AAA hash, HMAC over SHA1 of the input. */
 int mip6sec_hmac_sha1_96_aaa(const struct mip6sec_hmac *h,
 			     const struct mh_seg *seg, int n,
@@ -389,33 +446,24 @@ int mip6sec_hmac_selftest(void);
 int mip6sec_hmac_module_init(void);
 void mip6sec_hmac_module_exit(void);
 
-/* reply.c: Binding Acknowledgements and Binding Errors */
-struct mip6sec_ba {
-	const struct in6_addr *src;	/* this node: the BU's destination */
-	const struct in6_addr *dst;	/* the BU's source */
-	const struct in6_addr *hoa;	/* type 2 RH when != dst */
-	const struct in6_addr *auth_coa; /* care-of address for the BAD */
-	const struct mip6sec_hmac *key;	/* NULL: no BAD option */
-	const u8 *cookie;		/* care-of address test, or NULL */
-	u8 cookie_type;
-	u8 status;
-	u16 seq;
-	u16 lifetime;			/* units of 4 s */
-};
-
 /*
- * A BA or FBack of the RFC 4285 roles (home agent,
- * previous access router): MN-ID option, optional Replay Protection
- * option, optional authentication option.
+ * reply.c: the one builder of acknowledgments, a Binding Acknowledgment
+ * (RFC 6275 6.1.8) or FBack (RFC 5568 6.2.3). Its options come in this
+ * order: Mobile Node Identifier (RFC 4283), Replay Protection (RFC 4285
+ * 6), care-of address test cookie (draft-dupont-mipv6-cn-ipsec A1), and
+ * last one authenticator: Binding Authorization Data (RFC 6275 6.2.7)
+ * keyed with @bad, or the RFC 4285 authentication option keyed with @sa.
  */
 struct mip6sec_ack {
-	const struct in6_addr *src;
+	const struct in6_addr *src;	/* this node: the message's destination */
 	const struct in6_addr *dst;
 	const struct in6_addr *rh2;	/* type 2 Routing Header, or NULL */
 	const struct in6_addr *auth_coa; /* Mobility Data: care-of address */
-	const struct in6_addr *auth_hoa; /* and home (or previous care-of) */
-	const u8 *nai;
-	const struct mip6sec_sa *sa;	/* NULL: no authentication option */
+	const struct in6_addr *auth_hoa; /* RFC 4285: home (FBU: previous CoA) */
+	const struct mip6sec_hmac *bad;	/* Binding Authorization Data key */
+	const struct mip6sec_sa *sa;	/* RFC 4285 authentication option key */
+	const u8 *nai;			/* Mobile Node Identifier, if nai_len */
+	const u8 *cookie;		/* MH_COOKIE_LEN octets, or NULL */
 	u64 ts;				/* with has_ts */
 	u32 spi;
 	u16 seq;
@@ -424,13 +472,16 @@ struct mip6sec_ack {
 	u8 status;
 	u8 nai_len;
 	u8 subtype;			/* authentication option subtype */
+	u8 cookie_type;
 	bool has_ts;
 };
 
 int mip6sec_send_ack(struct mip6sec_net *mn, const struct mip6sec_ack *a);
+int mip6sec_mh_xmit(struct mip6sec_net *mn, const struct in6_addr *src,
+		    const struct in6_addr *dst, const struct in6_addr *rh2,
+		    u8 *mh, unsigned int len);
 bool mip6sec_reply_allowed(struct mip6sec_net *mn, const struct in6_addr *dst);
 void mip6sec_be_init(struct mip6sec_net *mn);
-void mip6sec_send_ba(struct mip6sec_net *mn, const struct mip6sec_ba *ba);
 void mip6sec_send_be(struct mip6sec_net *mn, const struct in6_addr *src,
 		     const struct in6_addr *dst, u8 status,
 		     const struct in6_addr *hoa);
@@ -497,14 +548,6 @@ enum mip6sec_verdict {
 	MIP6SEC_CONSUMED,		/* handled here (a BU we answered) */
 };
 
-/* bu.c */
-u8 mip6sec_bcache_refusal(struct mip6sec_net *mn, int err,
-			  const struct in6_addr *hoa);
-enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
-				    const struct sk_buff *skb,
-				    const struct mip6sec_pkt *p,
-				    const struct mh_msg *m, const u8 *mh);
-
 /* ipsec.c: draft-dupont-mipv6-cn-ipsec */
 struct mip6sec_ipsec_sa {		/* the state that protected a packet */
 	u32 spi;
@@ -522,27 +565,121 @@ bool mip6sec_ipsec_overrides_kbm(struct mip6sec_net *mn,
 				 const struct in6_addr *hoa,
 				 const struct in6_addr *cn);
 bool mip6sec_ipsec_allowed(struct mip6sec_net *mn, const struct in6_addr *hoa);
-enum mip6sec_verdict mip6sec_ipsec_bu_rcv(struct mip6sec_net *mn,
-					  const struct mip6sec_pkt *p,
-					  const struct mh_msg *m, const u8 *mh,
-					  const struct in6_addr *hoa,
-					  const struct in6_addr *cn,
-					  const struct mip6sec_ipsec_sa *f);
+bool mip6sec_ro_state(struct net *net, const struct sk_buff *skb,
+		      const struct in6_addr *hoa, const struct in6_addr *coa);
 int mip6sec_cookie_init(struct mip6sec_net *mn);
 void mip6sec_cookie_destroy(struct mip6sec_net *mn);
 
-/* ha.c: home agent, RFC 4285 */
-enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,
-				       const struct sk_buff *skb,
-				       const struct mip6sec_pkt *p,
-				       const struct mh_msg *m, const u8 *mh);
-enum mip6sec_verdict mip6sec_bu_without_key(struct mip6sec_net *mn);
+/*
+ * bu.c: one pipeline for every Binding Update and Fast Binding Update.
+ *
+ *   pick a way -> verify -> authorise -> [way's lock: replay check ->
+ *   binding cache update (or commit)] -> one reply
+ *
+ * A way is one manner of authorising the message: a preconfigured Kbm
+ * (kbm.c), return routability (rr.c), a suitable IPsec SA (ipsec.c), an
+ * RFC 4285 mobility SA (ha.c) or a fast handover key (fbu.c). The
+ * pipeline picks it (in that order of precedence, FBU by type); the way
+ * fills in the message's key, replay state and limits, and the pipeline
+ * does the rest the same way for all.
+ */
+enum mip6sec_step {
+	MIP6SEC_STEP_OK,		/* go on */
+	MIP6SEC_STEP_REPLY,		/* refused: answer with ack.status */
+	MIP6SEC_STEP_DROP,		/* refused silently (counted) */
+	MIP6SEC_STEP_NOKEY,		/* no key after all: bu_nokey decides */
+	MIP6SEC_STEP_DONE,		/* answered by the way itself */
+};
 
-/* fbu.c: previous access router, FMIPv6 */
-enum mip6sec_verdict mip6sec_fbu_rcv(struct mip6sec_net *mn,
-				     const struct sk_buff *skb,
-				     const struct mip6sec_pkt *p,
-				     const struct mh_msg *m, const u8 *mh);
+struct mip6sec_bu;
+
+struct mip6sec_way {
+	u8 auth;			/* enum mip6sec_auth of its bindings */
+	bool silent;			/* refusals are never answered (FBU) */
+	bool ack_to_coa;		/* an accepting BA goes to the CoA */
+	enum mip6sec_stat_attrs refused; /* counts its refusals, if set */
+	/* Find the key, check the authenticator: only then set a key in
+	 * bu->ack, so that no reply before it carries an authenticator.
+	 * Sets bu->lock, bu->key_id and bu->max_lifetime.
+	 */
+	enum mip6sec_step (*verify)(struct mip6sec_net *mn,
+				    struct mip6sec_bu *bu);
+	/* Optional: may this key register this? */
+	enum mip6sec_step (*authorise)(struct mip6sec_net *mn,
+				       struct mip6sec_bu *bu);
+	/* Optional, under bu->lock: the way's replay check, a BA status.
+	 * Without it the binding's own sequence number is checked.
+	 */
+	u8 (*replay)(struct mip6sec_net *mn, struct mip6sec_bu *bu);
+	/* Optional, under bu->lock, instead of a binding cache change. */
+	u8 (*commit)(struct mip6sec_net *mn, struct mip6sec_bu *bu);
+	/* Optional, once the lock is dropped. */
+	void (*done)(struct mip6sec_net *mn, struct mip6sec_bu *bu);
+};
+
+extern const struct mip6sec_way mip6sec_way_kbm;
+extern const struct mip6sec_way mip6sec_way_rr;
+extern const struct mip6sec_way mip6sec_way_ipsec;
+extern const struct mip6sec_way mip6sec_way_ha;
+extern const struct mip6sec_way mip6sec_way_fbu;
+
+struct mip6sec_bu {
+	/* the message, filled in by the pipeline */
+	const struct sk_buff *skb;
+	const struct mip6sec_pkt *p;
+	const struct mh_msg *m;
+	const u8 *mh;
+	const struct in6_addr *hoa;	/* home address (FBU: previous CoA) */
+	const struct in6_addr *cn;	/* this node: where it was sent */
+	struct in6_addr coa;		/* Alternate Care-of Address or source */
+	bool dereg;			/* lifetime 0, or CoA == HoA */
+	const struct mip6sec_way *way;
+
+	/* the key, filled in by the way */
+	union {
+		struct mip6sec_kbm *kbm;
+		struct mip6sec_sa *sa;
+	};
+	struct mip6sec_ipsec_sa ipsec;	/* the SA that protected it */
+	struct mip6sec_hmac key;	/* return routability's Kbm */
+	u8 rr_kbm[SHA1_DIGEST_SIZE];
+	spinlock_t *lock;		/* serialises replay state + change */
+	u64 key_id;			/* the binding remembers its key */
+	u32 spi;			/* and its SPI (RFC 4285, IPsec) */
+	u32 max_lifetime;		/* seconds */
+	bool exhausted;			/* sequence numbers used up */
+
+	/* the answer */
+	struct mip6sec_ack ack;
+};
+
+enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
+				    const struct sk_buff *skb,
+				    const struct mip6sec_pkt *p,
+				    const struct mh_msg *m, const u8 *mh);
+bool mip6sec_bu_bad_ok(const struct mip6sec_bu *bu,
+		       const struct mip6sec_hmac *key);
+void mip6sec_bu_send(struct mip6sec_net *mn, struct mip6sec_bu *bu);
+
+/* rr.c: return routability */
+int mip6sec_rr_init(struct mip6sec_net *mn);
+void mip6sec_rr_destroy(struct mip6sec_net *mn);
+enum mip6sec_verdict mip6sec_rr_init_rcv(struct mip6sec_net *mn,
+					 const struct sk_buff *skb,
+					 const struct mip6sec_pkt *p,
+					 const struct mh_msg *m,
+					 const u8 *mh);
+struct mip6sec_rr_info {
+	u32 kcn_age;			/* seconds */
+	unsigned int n;
+	struct {
+		u16 index;
+		u32 age;		/* seconds */
+		u32 expires;		/* seconds */
+	} nonce[MIP6SEC_RR_NONCES];	/* newest first */
+};
+
+void mip6sec_rr_info(struct mip6sec_net *mn, struct mip6sec_rr_info *info);
 
 /* hooks.c */
 int mip6sec_hooks_init(void);

@@ -52,7 +52,10 @@ static const struct genl_multicast_group mip6sec_mcgrps[] = {
 	[MIP6SEC_A_REASON] = REJECT_OUT,				\
 	[MIP6SEC_A_STATS] = REJECT_OUT,					\
 	[MIP6SEC_A_HA] = REJECT_OUT,					\
-	[MIP6SEC_A_PCOA] = REJECT_OUT
+	[MIP6SEC_A_PCOA] = REJECT_OUT,					\
+	[MIP6SEC_A_RR_MODE] = REJECT_OUT,				\
+	[MIP6SEC_A_KCN_AGE] = REJECT_OUT,				\
+	[MIP6SEC_A_NONCE] = REJECT_OUT
 #define OUTPUT_ONLY							\
 	[MIP6SEC_A_LIFETIME] = REJECT_OUT,				\
 	OUTPUT_ONLY_BUT_LIFETIME
@@ -93,7 +96,7 @@ static const struct nla_policy mip6sec_hoa_policy[MIP6SEC_A_MAX + 1] = {
 	NO_SA_ARGS,
 };
 
-/* binding-flush, stats-get, stats-reset: no attributes. */
+/* binding-flush, stats-get, stats-reset, rr-get: no attributes. */
 static const struct nla_policy mip6sec_noarg_policy[MIP6SEC_A_MAX + 1] = {
 	[MIP6SEC_A_HOA] = REJECT_ARG,
 	[MIP6SEC_A_CN] = REJECT_ARG,
@@ -165,6 +168,12 @@ static size_t event_msg_size(void)
 	return nla_total_size(MIP6SEC_NAI_MAX) +		/* nai */
 	       nla_total_size(sizeof(struct in6_addr)) * 3 +	/* ha, hoa/pcoa, coa */
 	       nla_total_size(sizeof(u32)) * 4;	/* spi, use, seq, lifetime */
+}
+
+static size_t rr_msg_size(void)
+{
+	return nla_total_size(sizeof(u32)) * 3 +	/* rr-mode, kcn-age, lifetime */
+	       MIP6SEC_RR_NONCES * nla_total_size(nla_total_size(sizeof(u32)) * 3);
 }
 
 static struct mip6sec_net *info_pernet(struct genl_info *info)
@@ -486,6 +495,43 @@ static int mip6sec_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int rr_fill(struct sk_buff *msg, const struct mip6sec_rr_info *ri)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (nla_put_u32(msg, MIP6SEC_A_RR_MODE, READ_ONCE(mip6sec_rr)) ||
+	    nla_put_u32(msg, MIP6SEC_A_KCN_AGE, ri->kcn_age) ||
+	    nla_put_u32(msg, MIP6SEC_A_LIFETIME,
+			READ_ONCE(mip6sec_rr_nonce_lifetime_s)))
+		return -EMSGSIZE;
+	for (i = 0; i < ri->n; i++) {
+		nest = nla_nest_start(msg, MIP6SEC_A_NONCE);
+		if (!nest ||
+		    nla_put_u32(msg, MIP6SEC_NONCE_A_INDEX, ri->nonce[i].index) ||
+		    nla_put_u32(msg, MIP6SEC_NONCE_A_AGE, ri->nonce[i].age) ||
+		    nla_put_u32(msg, MIP6SEC_NONCE_A_EXPIRES,
+				ri->nonce[i].expires))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return 0;
+}
+
+/* Return routability: never Kcn, nonces or tokens. */
+static int mip6sec_nl_rr_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mip6sec_rr_info ri;
+	struct sk_buff *msg;
+	void *hdr;
+
+	mip6sec_rr_info(info_pernet(info), &ri);
+	msg = reply_new(info, MIP6SEC_CMD_RR_GET, rr_msg_size(), &hdr);
+	if (!msg)
+		return -ENOMEM;
+	return reply_send(info, msg, hdr, rr_fill(msg, &ri));
+}
+
 static int sa_add(struct genl_info *info, const struct nlattr *key)
 {
 	struct nlattr **attrs = info->attrs;
@@ -760,6 +806,13 @@ static const struct genl_ops mip6sec_genl_ops[] = {
 		.doit = mip6sec_nl_sa_get,
 		.dumpit = mip6sec_nl_sa_dump,
 		.policy = mip6sec_sa_policy,
+		.maxattr = MIP6SEC_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MIP6SEC_CMD_RR_GET,
+		.doit = mip6sec_nl_rr_get,
+		.policy = mip6sec_noarg_policy,
 		.maxattr = MIP6SEC_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

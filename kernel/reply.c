@@ -25,12 +25,6 @@
 #include "mip6sec.h"
 #include "mh.h"
 
-/* BA: 12 octets, PadN to 8n+2, Binding Authorization Data (RFC 6275 6.2.7) */
-#define BA_LEN_AUTH	32
-#define BA_LEN_NOAUTH	16
-/* BA: 12 octets, cookie option at 8n+4 (its address 8-aligned), PadN */
-#define BA_COOKIE_OFF	12
-#define BA_LEN_COOKIE	ALIGN(BA_COOKIE_OFF + 2 + MH_COOKIE_LEN, 8)
 #define BE_LEN		24
 #define RH2_LEN		24
 
@@ -55,31 +49,35 @@ static void mh_set_csum(u8 *mh, unsigned int len, const struct in6_addr *src,
 }
 
 /*
- * Send @mh from @src to @dst, with a type 2 Routing Header carrying @hoa
- * when it is not NULL.
+ * Checksum @mh (RFC 6275 6.1.1: over the final destination, RFC 8200 8.1)
+ * and send it from @src to @dst, with a type 2 Routing Header carrying
+ * @rh2 when it is not NULL. Returns 0 once handed to the stack.
  */
-static int mh_xmit(struct net *net, const struct in6_addr *src,
-		   const struct in6_addr *dst, const struct in6_addr *hoa,
-		   const u8 *mh, unsigned int len)
+int mip6sec_mh_xmit(struct mip6sec_net *mn, const struct in6_addr *src,
+		    const struct in6_addr *dst, const struct in6_addr *rh2,
+		    u8 *mh, unsigned int len)
 {
-	unsigned int rhlen = hoa ? RH2_LEN : 0;
+	unsigned int rhlen = rh2 ? RH2_LEN : 0;
 	struct flowi6 fl6 = {
 		.flowi6_proto = IPPROTO_MH,
 		.daddr = *dst,
 		.saddr = *src,
 		.fl6_mh_type = mh[2],
 	};
+	struct net *net = mn->net;
 	struct dst_entry *dst_e;
 	struct ipv6hdr *ip6h;
 	struct sk_buff *skb;
 	int hlen, err;
+
+	mh_set_csum(mh, len, src, rh2 ?: dst);
 
 	/*
 	 * Through xfrm: the operator's IPsec policies apply to replies. With
 	 * a type 2 Routing Header the route goes to the care-of address and
 	 * the policy lookup to the home address, the final destination.
 	 */
-	dst_e = ip6_dst_lookup_flow(net, NULL, &fl6, hoa);
+	dst_e = ip6_dst_lookup_flow(net, NULL, &fl6, rh2);
 	if (IS_ERR(dst_e))
 		return PTR_ERR(dst_e);
 
@@ -98,81 +96,24 @@ static int mh_xmit(struct net *net, const struct in6_addr *src,
 	ip6h = skb_put(skb, sizeof(*ip6h));
 	ip6_flow_hdr(ip6h, 0, 0);
 	ip6h->payload_len = htons(rhlen + len);
-	ip6h->nexthdr = hoa ? NEXTHDR_ROUTING : IPPROTO_MH;
+	ip6h->nexthdr = rh2 ? NEXTHDR_ROUTING : IPPROTO_MH;
 	ip6h->hop_limit = ip6_dst_hoplimit(dst_e);
 	ip6h->saddr = *src;
 	ip6h->daddr = *dst;
 
-	if (hoa) {
+	if (rh2) {
 		struct rt2_hdr *rt2 = skb_put_zero(skb, sizeof(*rt2));
 
 		rt2->rt_hdr.nexthdr = IPPROTO_MH;
 		rt2->rt_hdr.hdrlen = (sizeof(*rt2) >> 3) - 1;
 		rt2->rt_hdr.type = IPV6_SRCRT_TYPE_2;
 		rt2->rt_hdr.segments_left = 1;
-		rt2->addr = *hoa;
+		rt2->addr = *rh2;
 	}
 	skb_put_data(skb, mh, len);
 
 	err = ip6_local_out(net, NULL, skb);
 	return net_xmit_eval(err);
-}
-
-void mip6sec_send_ba(struct mip6sec_net *mn, const struct mip6sec_ba *ba)
-{
-	unsigned int len = ba->key ? BA_LEN_AUTH : BA_LEN_NOAUTH;
-	const struct in6_addr *rh2 = NULL;
-	struct mh_seg seg[MH_AUTH_SEGS];
-	u8 mh[BA_LEN_COOKIE];
-	struct mh_msg m;
-	int n;
-
-	BUILD_BUG_ON(BA_LEN_AUTH > BA_LEN_COOKIE);
-	if (ba->cookie)
-		len = BA_LEN_COOKIE;
-
-	mh_header(mh, len, MH_BA);
-	mh[6] = ba->status;
-	mh[7] = 0;		/* K = 0: a correspondent node (RFC 6275 6.1.8) */
-	mh[8] = ba->seq >> 8;
-	mh[9] = ba->seq & 0xff;
-	mh[10] = ba->lifetime >> 8;
-	mh[11] = ba->lifetime & 0xff;
-	if (ba->key) {
-		mh[12] = MH_OPT_PADN;	/* BAD at 8n+2 */
-		mh[13] = 4;
-		mh[18] = MH_OPT_BAD;
-		mh[19] = MIP6SEC_AUTH_LEN;
-	} else if (ba->cookie) {
-		/* draft-dupont-mipv6-cn-ipsec A1 */
-		mh[BA_COOKIE_OFF] = ba->cookie_type;
-		mh[BA_COOKIE_OFF + 1] = MH_COOKIE_LEN;
-		memcpy(mh + BA_COOKIE_OFF + 2, ba->cookie, MH_COOKIE_LEN);
-		mh[BA_COOKIE_OFF + 2 + MH_COOKIE_LEN] = MH_OPT_PADN;
-		mh[BA_COOKIE_OFF + 3 + MH_COOKIE_LEN] =
-			BA_LEN_COOKIE - (BA_COOKIE_OFF + 2 + MH_COOKIE_LEN) - 2;
-	} else {
-		mh[12] = MH_OPT_PADN;
-		mh[13] = 2;
-	}
-
-	if (ba->hoa && !ipv6_addr_equal(ba->hoa, ba->dst))
-		rh2 = ba->hoa;
-
-	if (ba->key) {
-		if (mh_parse(mh, len, &m) != MH_OK)
-			return;
-		n = mh_bad_input(&m, mh, ba->auth_coa->s6_addr,
-				 ba->src->s6_addr, seg);
-		if (n < 0 || mip6sec_hmac_sha1_96(ba->key, seg, n,
-						  mh + MH_BAD_DATA_OFF(m.bad)))
-			return;
-	}
-	/* The final destination stands in the pseudo-header (RFC 8200 8.1). */
-	mh_set_csum(mh, len, ba->src, rh2 ? rh2 : ba->dst);
-
-	if (!mh_xmit(mn->net, ba->src, ba->dst, rh2, mh, len))
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_BA_SENT);
 }
 
 /* Big-endian store of the low @n octets of @v, at any alignment. */
@@ -203,43 +144,75 @@ static unsigned int put_align(u8 *mh, unsigned int off, unsigned int mul,
 	return put_pad(mh, off, (mul + rem - off % mul) % mul);
 }
 
-/* 12 + MN-ID 256 + pad 7 + replay 10 + pad 7 + authentication 19 */
-#define ACK_MAX_LEN	320
+/*
+ * 12 + MN-ID 256 + pad 7 + replay 10 + pad 7 + cookie 32 + pad 7 +
+ * authentication option 19
+ */
+#define ACK_MAX_LEN	360
+
+/* The authenticator of @a, whose option starts at mh + @off. */
+static int ack_auth(const struct mip6sec_ack *a, u8 *mh, unsigned int len,
+		    unsigned int off)
+{
+	struct mh_seg seg[MH_AUTH_SEGS];
+	struct mh_msg m;
+	int n;
+
+	/* Assembled by the receive-side code: one formula both ways. */
+	if (mh_parse(mh, len, &m) != MH_OK)
+		return -EINVAL;
+	if (a->bad) {
+		n = mh_bad_input(&m, mh, a->auth_coa->s6_addr,
+				 a->src->s6_addr, seg);
+		if (n < 0)
+			return -EINVAL;
+		return mip6sec_hmac_sha1_96(a->bad, seg, n,
+					    mh + MH_BAD_DATA_OFF(off));
+	}
+	n = mh_auth_input(&m, mh, off, a->auth_coa->s6_addr,
+			  a->auth_hoa->s6_addr, seg);
+	if (n < 0)
+		return -EINVAL;
+	if (a->subtype == MH_AUTH_MN_AAA)
+		return mip6sec_hmac_sha1_96_aaa(&a->sa->hmac, seg, n,
+						mh + MH_AUTH_DATA_OFF(off));
+	return mip6sec_hmac_sha1_96(&a->sa->hmac, seg, n,
+				    mh + MH_AUTH_DATA_OFF(off));
+}
 
 /*
- * BA (RFC 6275 6.1.8) or FBack (RFC 5568 6.2.3) with the options of the
- * RFC 4285 roles, in this order: Mobile Node Identifier (RFC 4283), the
- * Replay Protection option at 8n+2, the authentication option at 8n+5
- * (a 4n+1 offset), computed like the message it answers (same subtype,
- * SPI and key), last; without it, padding to the 8-octet boundary.
+ * Build and send @a (see struct mip6sec_ack). Each option is aligned as
+ * its RFC asks, the authenticator so that it ends the message on its
+ * 8-octet boundary: Binding Authorization Data at 8n+2 (RFC 6275 6.2.7),
+ * the RFC 4285 option at 8n+5 (a 4n+1 offset); nothing follows it.
+ * Without an authenticator the message is padded to 8 octets. K is 0: a
+ * correspondent node, or a home agent without IKE (RFC 6275 6.1.8).
  * Returns 0 once sent.
  */
 int mip6sec_send_ack(struct mip6sec_net *mn, const struct mip6sec_ack *a)
 {
 	unsigned int off = 12, auth_off = 0, len;
-	struct mh_seg seg[MH_AUTH_SEGS];
 	u8 mh[ACK_MAX_LEN];
-	struct mh_msg m;
-	int err, n;
+	int err;
 
-	BUILD_BUG_ON(12 + 3 + MIP6SEC_NAI_MAX + 7 + 10 + 7 +
-		     2 + MH_AUTH_FIXED + MIP6SEC_AUTH_LEN > ACK_MAX_LEN);
-	if (!a->nai_len || a->nai_len > MIP6SEC_NAI_MAX)
+	BUILD_BUG_ON(12 + 3 + MIP6SEC_NAI_MAX + 7 + 10 + 7 + 2 +
+		     MH_COOKIE_LEN + 7 + 2 + MH_AUTH_FIXED + MIP6SEC_AUTH_LEN >
+		     ACK_MAX_LEN);
+	if (a->nai_len > MIP6SEC_NAI_MAX || (a->bad && a->sa))
 		return -EINVAL;
 	mh_header(mh, sizeof(mh), a->type);
 	mh[6] = a->status;
 	mh[7] = 0;
-	mh[8] = a->seq >> 8;
-	mh[9] = a->seq & 0xff;
-	mh[10] = a->lifetime >> 8;
-	mh[11] = a->lifetime & 0xff;
+	put_be(mh + 8, a->seq, 2);
+	put_be(mh + 10, a->lifetime, 2);
 
-	mh[off] = MH_OPT_MNID;
-	mh[off + 1] = 1 + a->nai_len;
-	mh[off + 2] = 1;		/* NAI (RFC 4283 3) */
-	memcpy(mh + off + 3, a->nai, a->nai_len);
-	off += 3 + a->nai_len;
-
+	if (a->nai_len) {
+		mh[off] = MH_OPT_MNID;
+		mh[off + 1] = 1 + a->nai_len;
+		mh[off + 2] = 1;		/* NAI (RFC 4283 3) */
+		memcpy(mh + off + 3, a->nai, a->nai_len);
+		off += 3 + a->nai_len;
+	}
 	if (a->has_ts) {
 		off = put_align(mh, off, 8, 2);
 		mh[off] = MH_OPT_REPLAY;
@@ -247,11 +220,21 @@ int mip6sec_send_ack(struct mip6sec_net *mn, const struct mip6sec_ack *a)
 		put_be(mh + off + 2, a->ts, 8);
 		off += 10;
 	}
-	if (a->sa) {
-		/*
-		 * 4n+1 (RFC 4285 5), and 8n+5 so that the option ends the
-		 * message on its 8-octet boundary: nothing may follow it.
-		 */
+	if (a->cookie) {
+		/* draft-dupont-mipv6-cn-ipsec A1: its address 8-aligned */
+		off = put_align(mh, off, 8, 4);
+		mh[off] = a->cookie_type;
+		mh[off + 1] = MH_COOKIE_LEN;
+		memcpy(mh + off + 2, a->cookie, MH_COOKIE_LEN);
+		off += 2 + MH_COOKIE_LEN;
+	}
+	if (a->bad) {
+		off = put_align(mh, off, 8, 2);
+		auth_off = off;
+		mh[off] = MH_OPT_BAD;
+		mh[off + 1] = MIP6SEC_AUTH_LEN;
+		off += 2 + MIP6SEC_AUTH_LEN;
+	} else if (a->sa) {
 		off = put_align(mh, off, 8, 5);
 		auth_off = off;
 		mh[off] = MH_OPT_AUTH;
@@ -264,26 +247,12 @@ int mip6sec_send_ack(struct mip6sec_net *mn, const struct mip6sec_ack *a)
 	put_pad(mh, off, len - off);
 	mh[1] = len / 8 - 1;
 
-	if (a->sa) {
-		/* Assembled by the receive-side code, as for the Kbm BA. */
-		if (mh_parse(mh, len, &m) != MH_OK)
-			return -EINVAL;
-		n = mh_auth_input(&m, mh, auth_off, a->auth_coa->s6_addr,
-				  a->auth_hoa->s6_addr, seg);
-		if (n < 0)
-			return -EINVAL;
-		if (a->subtype == MH_AUTH_MN_AAA)
-			err = mip6sec_hmac_sha1_96_aaa(&a->sa->hmac, seg, n,
-						       mh + MH_AUTH_DATA_OFF(auth_off));
-		else
-			err = mip6sec_hmac_sha1_96(&a->sa->hmac, seg, n,
-						   mh + MH_AUTH_DATA_OFF(auth_off));
+	if (auth_off) {
+		err = ack_auth(a, mh, len, auth_off);
 		if (err)
 			return err;
 	}
-	mh_set_csum(mh, len, a->src, a->rh2 ? a->rh2 : a->dst);
-
-	err = mh_xmit(mn->net, a->src, a->dst, a->rh2, mh, len);
+	err = mip6sec_mh_xmit(mn, a->src, a->dst, a->rh2, mh, len);
 	if (!err)
 		mip6sec_stat_inc(mn, a->type == MH_FBACK ?
 				 MIP6SEC_STAT_FBACK_SENT :
@@ -342,8 +311,7 @@ void mip6sec_send_be(struct mip6sec_net *mn, const struct in6_addr *src,
 	mh_header(mh, BE_LEN, MH_BE);
 	mh[6] = status;
 	memcpy(mh + 8, hoa, sizeof(*hoa));
-	mh_set_csum(mh, BE_LEN, src, dst);
 
-	if (!mh_xmit(mn->net, src, dst, NULL, mh, BE_LEN))
+	if (!mip6sec_mh_xmit(mn, src, dst, NULL, mh, BE_LEN))
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BE_SENT);
 }

@@ -103,6 +103,12 @@ int mip6sec_sa_init(struct mip6sec_net *mn)
  * a home address must not take it (even while it has no binding).
  * Caller holds rcu_read_lock().
  */
+/* Is an SA bound to @hoa? Under rcu_read_lock(). */
+bool mip6sec_sa_hoa_bound(struct mip6sec_net *mn, const struct in6_addr *hoa)
+{
+	return rhltable_lookup(&mn->sa.hoas, hoa, hoa_params);
+}
+
 bool mip6sec_hoa_claimed(struct mip6sec_net *mn, const struct in6_addr *hoa,
 			 const struct mip6sec_nai *n)
 {

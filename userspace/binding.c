@@ -18,6 +18,7 @@ static const char *const auth_names[MIP6SEC_AUTH_MAX + 1] = {
 	[MIP6SEC_AUTH_MN_HA]	= "mn-ha",
 	[MIP6SEC_AUTH_FBU]	= "fbu",
 	[MIP6SEC_AUTH_IPSEC]	= "ipsec",
+	[MIP6SEC_AUTH_RR]	= "rr",
 };
 
 void binding_fields(struct out *o, const struct mip6sec_obj *obj)

@@ -19,6 +19,7 @@ static const struct mip6sec_object objects[] = {
 	{ "kbm",	do_kbm,		kbm_help },
 	{ "sa",		do_sa,		sa_help },
 	{ "binding",	do_binding,	binding_help },
+	{ "rr",		do_rr,		rr_help },
 	{ "stats",	do_stats,	stats_help },
 	{ "monitor",	do_monitor,	monitor_help },
 	{ "derive",	do_derive,	derive_help },

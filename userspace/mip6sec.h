@@ -131,8 +131,9 @@ int do_binding(struct mip6sec_ctx *ctx, int argc, char **argv);
 int do_stats(struct mip6sec_ctx *ctx, int argc, char **argv);
 int do_monitor(struct mip6sec_ctx *ctx, int argc, char **argv);
 int do_derive(struct mip6sec_ctx *ctx, int argc, char **argv);
+int do_rr(struct mip6sec_ctx *ctx, int argc, char **argv);
 extern const char kbm_help[], binding_help[], stats_help[], monitor_help[];
-extern const char derive_help[], sa_help[];
+extern const char derive_help[], sa_help[], rr_help[];
 
 void kbm_fields(struct out *o, const struct mip6sec_obj *obj);
 void binding_fields(struct out *o, const struct mip6sec_obj *obj);

@@ -39,6 +39,9 @@ static const char *const attr_names[MIP6SEC_A_MAX + 1] = {
 	[MIP6SEC_A_REPLAY]	= "replay",
 	[MIP6SEC_A_HA]		= "ha",
 	[MIP6SEC_A_PCOA]	= "pcoa",
+	[MIP6SEC_A_RR_MODE]	= "rr_mode",
+	[MIP6SEC_A_KCN_AGE]	= "kcn_age",
+	[MIP6SEC_A_NONCE]	= "nonce",
 };
 
 static const struct nla_policy policy[MIP6SEC_A_MAX + 1] = {

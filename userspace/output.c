@@ -101,6 +101,15 @@ void out_array_begin(struct out *o)
 	json_open(o, '[');
 }
 
+/* JSON: an array as the member @key of the current object. */
+void out_array_begin_key(struct out *o, const char *key)
+{
+	if (!o->json)
+		return;
+	json_key(o, key);
+	json_open(o, '[');
+}
+
 void out_array_end(struct out *o)
 {
 	if (o->json)

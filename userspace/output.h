@@ -24,6 +24,7 @@ struct out {
 };
 
 void out_array_begin(struct out *o);
+void out_array_begin_key(struct out *o, const char *key);
 void out_array_end(struct out *o);
 void out_obj_begin(struct out *o, bool lines);
 void out_obj_end(struct out *o);

@@ -61,6 +61,16 @@ static const char *const stat_names[MIP6SEC_STAT_MAX + 1] = {
 	[MIP6SEC_STAT_COOKIE_ACCEPTED]	= "cookie_accepted",
 	[MIP6SEC_STAT_COOKIE_BAD]	= "cookie_bad",
 	[MIP6SEC_STAT_COOKIE_STALE]	= "cookie_stale",
+	[MIP6SEC_STAT_RR_HOTI_RX]	= "rr_hoti_rx",
+	[MIP6SEC_STAT_RR_COTI_RX]	= "rr_coti_rx",
+	[MIP6SEC_STAT_RR_HOT_SENT]	= "rr_hot_sent",
+	[MIP6SEC_STAT_RR_COT_SENT]	= "rr_cot_sent",
+	[MIP6SEC_STAT_RR_RATELIMITED]	= "rr_ratelimited",
+	[MIP6SEC_STAT_RR_INIT_DROPPED]	= "rr_init_dropped",
+	[MIP6SEC_STAT_RR_PASSED]	= "rr_passed",
+	[MIP6SEC_STAT_RR_NONCE_EXPIRED]	= "rr_nonce_expired",
+	[MIP6SEC_STAT_HAO_STACK]	= "hao_stack",
+	[MIP6SEC_STAT_BU_BAD_ADDR]	= "bu_bad_addr",
 };
 
 static const char *stat_name(int type, char *buf, size_t size)

@@ -98,11 +98,13 @@ tc "help lists sa"           0 "mip6sec sa del nai NAI [ spi SPI ]" '' help
 tc "binding help"            0 "mip6sec binding flush" '' binding help
 tc "stats help"              0 "mip6sec stats reset" '' stats help
 tc "monitor help"            0 "mip6sec monitor" '' monitor help
+tc "rr help"                 0 "mip6sec rr [ show ]" '' rr help
+tc "rr show takes no args"   1 '' "Error: rr show takes no arguments" rr show 2001:db8::1
 tc "derive help"             0 "mip6sec derive fbu msk KEY par ADDR" '' derive help
 tc "help lists derive"       0 "mip6sec derive usrk emsk KEY" '' help
 tc "no arguments"            1 '' "Usage: mip6sec" 
 tc "unknown object"          1 '' 'Error: unknown object "frob"' frob
-tc "unknown object usage"    1 '' "OBJECT := { kbm | sa | binding | stats | monitor | derive }" frob
+tc "unknown object usage"    1 '' "OBJECT := { kbm | sa | binding | rr | stats | monitor | derive }" frob
 tc "unknown command"         1 '' 'Error: unknown command "frob" for kbm' kbm frob
 tc "unknown option"          1 '' 'Error: unknown option "-x"' -x kbm show
 tc "help takes no args"      1 '' "Error:" help me
@@ -385,7 +387,7 @@ tc "sa: unknown command"   1 '' 'Error: unknown command "flush" for sa' sa flush
 
 # --- past parsing: needs the module ---
 if "$BIN" stats >/dev/null 2>&1; then
-	for c in "kbm add" "kbm show" "sa" "binding" "stats" "monitor" "abbreviations"; do
+	for c in "kbm add" "kbm show" "sa" "binding" "rr" "stats" "monitor" "abbreviations"; do
 		skip "$c without module" "module is loaded"
 	done
 else
@@ -424,6 +426,8 @@ else
 	tc "binding show HOA"       2 '' "=$NOMOD" binding show 2001:db8::1
 	tc "binding del"            2 '' "=$NOMOD" binding del 2001:db8::1
 	tc "binding flush"          2 '' "=$NOMOD" binding flush
+	tc "rr show"                2 '' "=$NOMOD" rr show
+	tc "-j rr (default show)"   2 '' "=$NOMOD" -j rr
 	tc "stats"                  2 '' "=$NOMOD" stats
 	tc "-j stats"               2 '' "=$NOMOD" -j stats
 	tc "stats reset"            2 '' "=$NOMOD" stats reset

@@ -55,10 +55,21 @@ enum mip6sec_auth {
 	MIP6SEC_AUTH_MN_HA,
 	MIP6SEC_AUTH_FBU,
 	MIP6SEC_AUTH_IPSEC,
+	MIP6SEC_AUTH_RR,		/* return routability (RFC 6275 5.2) */
 
 	/* private: */
 	__MIP6SEC_AUTH_MAX,
 	MIP6SEC_AUTH_MAX = __MIP6SEC_AUTH_MAX - 1,
+};
+
+/* Who answers return routability (module parameter rr). */
+enum mip6sec_rr_mode {
+	MIP6SEC_RR_MODE_KERNEL,		/* the module */
+	MIP6SEC_RR_MODE_USERSPACE,		/* a mobility daemon */
+
+	/* private: */
+	__MIP6SEC_RR_MODE_MAX,
+	MIP6SEC_RR_MODE_MAX = __MIP6SEC_RR_MODE_MAX - 1,
 };
 
 /* Why a binding cache entry went away (binding-del-ntf). */
@@ -98,10 +109,25 @@ enum mip6sec_attrs {
 				 * was sent to (home agent or access router)
 				 */
 	MIP6SEC_A_PCOA,		/* binary[16]: previous care-of address (FBU) */
+	MIP6SEC_A_RR_MODE,	/* u32: enum mip6sec_rr_mode */
+	MIP6SEC_A_KCN_AGE,	/* u32: seconds since Kcn was made */
+	MIP6SEC_A_NONCE,	/* nest, repeated: enum mip6sec_nonce_attrs */
 
 	/* private: */
 	__MIP6SEC_A_MAX,
 	MIP6SEC_A_MAX = __MIP6SEC_A_MAX - 1,
+};
+
+/* A return routability nonce (rr-get): never its value. */
+enum mip6sec_nonce_attrs {
+	MIP6SEC_NONCE_A_UNSPEC,
+	MIP6SEC_NONCE_A_INDEX,		/* u32: nonce index (16 bits) */
+	MIP6SEC_NONCE_A_AGE,		/* u32: seconds since it was made */
+	MIP6SEC_NONCE_A_EXPIRES,	/* u32: seconds it stays acceptable */
+
+	/* private: */
+	__MIP6SEC_NONCE_A_MAX,
+	MIP6SEC_NONCE_A_MAX = __MIP6SEC_NONCE_A_MAX - 1,
 };
 
 /*
@@ -159,6 +185,16 @@ enum mip6sec_stat_attrs {
 	MIP6SEC_STAT_COOKIE_ACCEPTED,
 	MIP6SEC_STAT_COOKIE_BAD,	/* forged, or for another address */
 	MIP6SEC_STAT_COOKIE_STALE,	/* older than cookie_window_s */
+	MIP6SEC_STAT_RR_HOTI_RX,	/* Home Test Init messages seen */
+	MIP6SEC_STAT_RR_COTI_RX,	/* Care-of Test Init messages seen */
+	MIP6SEC_STAT_RR_HOT_SENT,
+	MIP6SEC_STAT_RR_COT_SENT,
+	MIP6SEC_STAT_RR_RATELIMITED,	/* HoTI/CoTI over rr_ratelimit: dropped */
+	MIP6SEC_STAT_RR_INIT_DROPPED,	/* HoTI/CoTI ignored (RFC 6275 9.4.1) */
+	MIP6SEC_STAT_RR_PASSED,		/* HoTI/CoTI left to userspace */
+	MIP6SEC_STAT_RR_NONCE_EXPIRED,	/* BU refused: status 136, 137 or 138 */
+	MIP6SEC_STAT_HAO_STACK,		/* HAO left to the stack's own states */
+	MIP6SEC_STAT_BU_BAD_ADDR,	/* BU to a non-unicast address: dropped */
 
 	/* private: */
 	__MIP6SEC_STAT_MAX,
@@ -193,6 +229,9 @@ enum mip6sec_cmds {
 	MIP6SEC_CMD_SA_EXPIRED_NTF,
 	MIP6SEC_CMD_KEY_REQUEST_NTF,	/* NAI, SPI, SA_USE, HA, HOA, COA */
 	MIP6SEC_CMD_FBU_ACCEPTED_NTF,	/* NAI, SPI, PCOA, COA, HA, SEQ, LIFETIME */
+	MIP6SEC_CMD_RR_GET,		/* do: RR_MODE, KCN_AGE, LIFETIME, NONCE...;
+					 * admin
+					 */
 
 	/* private: */
 	__MIP6SEC_CMD_MAX,
