@@ -194,8 +194,10 @@ static bool binding_same(const struct mip6sec_binding *b,
  * A live binding can only be changed by a Binding Update authorised the
  * same way: a Kbm's by a Kbm, a mobile node's (NAI) by an SA of that NAI.
  * A key that may serve several home addresses (an SA without a bound
- * home address) cannot take over another mobile node's. Caller holds
- * bc->lock.
+ * home address) cannot take over another mobile node's. Return
+ * routability proves the least (anyone on the paths of both tests can
+ * make its Kbm): its bindings yield to any key, never the reverse.
+ * Caller holds bc->lock.
  */
 static bool auth_compatible(u8 a, u8 b)
 {
@@ -210,9 +212,11 @@ static bool auth_compatible(u8 a, u8 b)
 static bool binding_owned_by_other(const struct mip6sec_binding *b, u8 auth,
 				   const u8 *nai, u8 nai_len)
 {
-	return b && !binding_expired(b) &&
-	       (!auth_compatible(b->auth, auth) ||
-		!nai_equal(b, nai, nai_len));
+	if (!b || binding_expired(b))
+		return false;
+	if (b->auth == MIP6SEC_AUTH_RR && auth != MIP6SEC_AUTH_RR)
+		return false;
+	return !auth_compatible(b->auth, auth) || !nai_equal(b, nai, nai_len);
 }
 
 /* RFC 6275 9.5.1: @seq is newer than @last, modulo 2^16. */
@@ -364,24 +368,6 @@ void mip6sec_bcache_key_removed(struct mip6sec_net *mn,
 void mip6sec_bcache_sa_removed(struct mip6sec_net *mn, u64 key_id)
 {
 	bcache_reap(mn, match_key, &key_id, MIP6SEC_DEL_REASON_KEY_REMOVED);
-}
-
-/*
- * De-registration: the binding of @hoa, if any, goes, unless another kind
- * of key or another NAI made it (-EPERM). @nai is NULL for a Kbm.
- */
-int mip6sec_bcache_dereg(struct mip6sec_net *mn, const struct in6_addr *hoa,
-			 u8 auth, const u8 *nai, u8 nai_len)
-{
-	struct mip6sec_binding_req req = {
-		.hoa = hoa,
-		.auth = auth,
-		.nai = nai,
-		.nai_len = nai_len,
-		.dereg = true,
-	};
-
-	return mip6sec_bcache_update(mn, &req);
 }
 
 /*

@@ -10,19 +10,32 @@
  * hook: a Home Address option or Mobility Header in the fragmentable part
  * cannot slip past it.
  *
- * For data packets the hook takes no lock and allocates nothing. Packets
+ * For data packets the hook takes no lock and allocates nothing (but for
+ * the route optimisation state lookup of an unknown home address, which
+ * takes the xfrm state lock as the stack's own processing of the option
+ * would). Packets
  * whose next header is an upper-layer protocol leave after one comparison;
  * others have their extension headers walked with skb_header_pointer(),
  * copying into a per-CPU scratch buffer only when the skb is not linear
  * there. Parsing never modifies the skb. (Binding Updates, a signalling
  * path, take the key's lock and allocate a binding and a reply.)
  *
+ * Mobility Header. Binding Updates and Fast Binding Updates go to the one
+ * pipeline of bu.c, Home and Care-of Test Inits to return routability
+ * (rr.c, or userspace with rr=userspace); other messages go on.
+ *
  * Home Address option (RFC 6275 9.3.1). A packet carrying one is accepted
  * when its home address is unicast and global and either a binding for it
  * has the packet's source as care-of address, or the packet is a Binding
- * Update (judged by the BU rules). Otherwise hao_policy decides: enforce
- * drops it and sends a Binding Error status 1, audit counts, logs and
- * accepts, off leaves the packet to the stack untouched.
+ * Update (judged by the BU rules). A home address the module knows
+ * nothing of (no binding, Kbm or mobility SA) may be a mobility daemon's
+ * (UMIP mip6d as home agent or correspondent node): such a packet is left
+ * to the stack untouched when the kernel holds a route optimisation state
+ * that would process its option (the daemon's), and always with
+ * rr=userspace; the stack then accepts it only under such a state.
+ * Otherwise hao_policy decides: enforce drops it and sends a Binding Error
+ * status 1, audit counts, logs and accepts, off leaves the packet to the
+ * stack untouched.
  *
  * An accepted packet has its Home Address option processed here, as
  * ipv6_dest_hao() would: the home address becomes the source, the care-of

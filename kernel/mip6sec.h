@@ -412,8 +412,6 @@ int mip6sec_bcache_del(struct mip6sec_net *mn, const struct in6_addr *hoa,
 void mip6sec_bcache_key_removed(struct mip6sec_net *mn,
 				const struct in6_addr *hoa, u64 key_id);
 void mip6sec_bcache_sa_removed(struct mip6sec_net *mn, u64 key_id);
-int mip6sec_bcache_dereg(struct mip6sec_net *mn, const struct in6_addr *hoa,
-			 u8 auth, const u8 *nai, u8 nai_len);
 void mip6sec_bcache_disable(struct mip6sec_net *mn, const struct in6_addr *hoa,
 			    u8 auth);
 void mip6sec_bcache_flush(struct mip6sec_net *mn,

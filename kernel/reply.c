@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mip6sec: Binding Acknowledgements and Binding Errors sent by the module.
+ * mip6sec: what the module sends: acknowledgments (Binding
+ * Acknowledgment, FBack) from one builder, Binding Errors, and the Home
+ * and Care-of Tests of return routability (rr.c), all through one
+ * transmit function.
  *
- * Messages are built in a small buffer, parsed back with the receive-side
- * parser (so the authenticator input is assembled by the same code for
- * both directions), authenticated, checksummed, then sent with
- * ip6_local_out(). Binding Errors are rate-limited per destination with a
+ * Messages are built in a small buffer; an authenticator's input is
+ * assembled by parsing the message back with the receive-side parser, so
+ * that one piece of code defines it for both directions. Replies go out
+ * with ip6_local_out() through xfrm, so that the operator's IPsec
+ * policies apply. Error replies are rate-limited per destination with a
  * fixed array of timestamps indexed by a keyed hash: no allocation, no
  * lock, bounded memory whatever the number of sources.
  *

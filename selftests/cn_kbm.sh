@@ -471,8 +471,12 @@ if mon_since | grep -q '"event": \?"kbm-exhausted"'; then not_ok "kbm wrap: no k
 bu_check "kbm wrap: seq 32769 (advance 32769) accepted with kbm_wrap=allow" --hoa "$HOA_K" --key "$KK" --seq 32769 --lifetime 10 --ack --expect-ba status=0
 check_event "kbm wrap: event kbm-exhausted" 5 kbm-exhausted "$HOA_K"
 echo refuse >$PARAMS/kbm_wrap
+# Two refusals in a row to one address: lift the rate limit of refusals
+# (be_ratelimit_ms, checked in section 9) for them.
+echo 0 >$PARAMS/be_ratelimit_ms
 bu_check "kbm_wrap=refuse: a replay of seq 0 (now newer modulo 2^16) gets BA 129, authenticated" --hoa "$HOA_K" --key "$KK" --seq 0 --lifetime 10 --ack --expect-ba status=129
 bu_check "kbm_wrap=refuse: next BU (seq 32770) gets BA 129, authenticated" --hoa "$HOA_K" --key "$KK" --seq 32770 --lifetime 10 --ack --expect-ba status=129
+echo 1000 >$PARAMS/be_ratelimit_ms
 check_binding "kbm_wrap=refuse: binding keeps seq 32769" "$HOA_K" "$COA" 32769
 echo allow >$PARAMS/kbm_wrap
 bu_check "kbm_wrap=allow again: seq 32770 accepted" --hoa "$HOA_K" --key "$KK" --seq 32770 --lifetime 10 --ack --expect-ba status=0

@@ -13,7 +13,7 @@
 require_root
 require_module
 ktap_print_header
-ktap_plan 32
+ktap_plan 47
 
 P=/sys/module/mip6sec/parameters
 
@@ -47,6 +47,11 @@ check_param kbm_wrap allow refuse never
 check_param max_bindings 4096 10 0 1048577 -1 abc
 check_param be_ratelimit_ms 1000 0 60001 -5
 check_param max_lifetime 420 8 0 3 262141
+# Return routability: the module by default (draft-ietf-mip6-precfgKbm 3:
+# "MUST be the default"); nonces live at most MAX_NONCE_LIFETIME, 240 s.
+check_param rr kernel userspace both 0
+check_param rr_nonce_lifetime_s 240 8 7 241 -1
+check_param rr_ratelimit 100 0 100001 x
 
 # Load time: an invalid value stops the module from loading.
 out=$(module_load hao_policy=bogus 2>&1)
@@ -54,10 +59,12 @@ if [ $? -ne 0 ] && ! module_loaded; then ok "insmod hao_policy=bogus fails"; els
 if dmesg_has "mip6sec: hao_policy: invalid value 'bogus'"; then ok "insmod hao_policy=bogus: kernel message"; else not_ok "insmod hao_policy=bogus: kernel message" "$(dmesg | tail -n 3)"; fi
 out=$(module_load max_bindings=0 2>&1)
 if [ $? -ne 0 ] && ! module_loaded; then ok "insmod max_bindings=0 fails"; else not_ok "insmod max_bindings=0 fails" "$out"; fi
-out=$(module_load hao_policy=audit max_bindings=7 max_lifetime=60 2>&1)
+out=$(module_load hao_policy=audit max_bindings=7 max_lifetime=60 rr=userspace rr_nonce_lifetime_s=16 2>&1)
 result $? "insmod with valid parameters" "$out"
 check_eq "hao_policy given at load time" audit "$(cat $P/hao_policy)"
 check_eq "max_bindings given at load time" 7 "$(cat $P/max_bindings)"
+check_eq "rr given at load time" userspace "$(cat $P/rr)"
+check_eq "rr_nonce_lifetime_s given at load time" 16 "$(cat $P/rr_nonce_lifetime_s)"
 out=$(module_load 2>&1)
 result $? "module loads again with the defaults" "$out"
 
