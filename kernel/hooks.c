@@ -441,11 +441,10 @@ static int hao_resolve(const struct sk_buff *skb, struct mip6sec_pkt *p)
 	return 0;
 }
 
-static bool hao_binding_ok(struct mip6sec_net *mn,
+/* Does @b, the binding of the home address (or NULL), validate @p? */
+static bool hao_binding_ok(const struct mip6sec_binding *b,
 			   const struct mip6sec_pkt *p)
 {
-	const struct mip6sec_binding *b = mip6sec_bcache_lookup_rcu(mn, &p->hoa);
-
 	return b && !READ_ONCE(b->disabled) &&
 	       ipv6_addr_equal(&b->coa, &p->src);
 }
@@ -456,10 +455,11 @@ static bool hao_binding_ok(struct mip6sec_net *mn,
  * daemon's (UMIP mip6d as home agent or correspondent node), which the
  * stack accepts only under the daemon's route optimisation states.
  */
-static bool hoa_unknown(struct mip6sec_net *mn, const struct in6_addr *hoa)
+static bool hoa_unknown(struct mip6sec_net *mn,
+			const struct mip6sec_binding *b,
+			const struct in6_addr *hoa)
 {
-	return !mip6sec_bcache_lookup_rcu(mn, hoa) &&
-	       !mip6sec_kbm_lookup_rcu(mn, hoa) &&
+	return !b && !mip6sec_kbm_lookup_rcu(mn, hoa) &&
 	       !mip6sec_sa_hoa_bound(mn, hoa);
 }
 
@@ -512,6 +512,7 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 					     struct sk_buff *skb,
 					     struct mip6sec_pkt *p)
 {
+	const struct mip6sec_binding *b;
 	bool unknown;
 
 	if (p->nexthdr == NEXTHDR_AUTH)
@@ -522,7 +523,8 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 	}
 	if (mip6sec_addr_global(&p->hoa)) {
 		/* A daemon's: its state processes the option, then ESP. */
-		unknown = hoa_unknown(mn, &p->hoa);
+		b = mip6sec_bcache_lookup_rcu(mn, &p->hoa);
+		unknown = hoa_unknown(mn, b, &p->hoa);
 		if (unknown && mip6sec_ro_state(mn->net, skb, &p->hoa, &p->src))
 			return hao_stack(mn);
 #if IS_ENABLED(CONFIG_IPV6_MIP6)
@@ -538,7 +540,7 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 			goto apply;
 		}
 #endif
-		if (hao_binding_ok(mn, p)) {
+		if (hao_binding_ok(b, p)) {
 			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
 			goto apply;
 		}
@@ -567,13 +569,15 @@ static enum mip6sec_verdict hao_rcv(struct mip6sec_net *mn,
 				    struct mip6sec_pkt *p)
 {
 	bool sp = skb_sec_path(skb) && skb_sec_path(skb)->len;
+	const struct mip6sec_binding *b;
 
 	if (mip6sec_addr_global(&p->hoa)) {
 		if (sp && hao_ipsec_ok(mn, skb, p, -1)) {
 			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_IPSEC);
 			goto apply;
 		}
-		if (hao_binding_ok(mn, p)) {
+		b = mip6sec_bcache_lookup_rcu(mn, &p->hoa);
+		if (hao_binding_ok(b, p)) {
 			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
 			goto apply;
 		}
@@ -582,7 +586,7 @@ static enum mip6sec_verdict hao_rcv(struct mip6sec_net *mn,
 		 * the daemon's route optimisation state; or rr=userspace; or
 		 * such a state exists.
 		 */
-		if (!p->deferred && hoa_unknown(mn, &p->hoa) &&
+		if (!p->deferred && hoa_unknown(mn, b, &p->hoa) &&
 		    (p->hao_done ||
 		     READ_ONCE(mip6sec_rr) == MIP6SEC_RR_MODE_USERSPACE ||
 		     mip6sec_ro_state(mn->net, skb, &p->hoa, &p->src)))
