@@ -87,17 +87,8 @@ static enum mip6sec_step fbu_verify(struct mip6sec_net *mn,
 /* Sequence numbers of the key, modulo 2^16. Caller holds sa->lock. */
 static u8 fbu_replay(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 {
-	struct mip6sec_sa *sa = bu->sa;
-
-	lockdep_assert_held(&sa->lock);
-	if (mip6sec_seq_check(&sa->seq, bu->m->seq, &bu->ack.seq,
-			      &bu->exhausted) == MIP6SEC_SEQ_OK)
-		return 0;
-	mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_REPLAY);
-	net_info_ratelimited("dropped Fast Binding Update of NAI %*pE: sequence number %u not newer than %u\n",
-			     bu->ack.nai_len, bu->ack.nai, bu->m->seq,
-			     bu->ack.seq);
-	return MH_BA_SEQ_OUT_OF_WINDOW;
+	lockdep_assert_held(&bu->sa->lock);
+	return mip6sec_bu_seq_check(mn, bu, &bu->sa->seq);
 }
 
 /* No binding here: a handover daemon sets up the forwarding. */
@@ -121,17 +112,11 @@ static u8 fbu_commit(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 	return 0;
 }
 
-static void fbu_done(struct mip6sec_net *mn, struct mip6sec_bu *bu)
-{
-	if (bu->exhausted)
-		mip6sec_sa_exhausted(bu->sa);
-}
-
 const struct mip6sec_way mip6sec_way_fbu = {
 	.auth = MIP6SEC_AUTH_FBU,
 	.silent = true,
 	.verify = fbu_verify,
 	.replay = fbu_replay,
 	.commit = fbu_commit,
-	.done = fbu_done,
+	.done = mip6sec_sa_bu_done,
 };

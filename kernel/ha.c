@@ -169,21 +169,8 @@ static u8 ha_replay(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 	u64 ts, now;
 
 	lockdep_assert_held(&sa->lock);
-	if (sa->replay != MIP6SEC_REPLAY_TIMESTAMP) {
-		switch (mip6sec_seq_check(&sa->seq, m->seq, &ack->seq,
-					  &bu->exhausted)) {
-		case MIP6SEC_SEQ_OK:
-			return 0;
-		case MIP6SEC_SEQ_OLD:
-			mip6sec_stat_inc(mn, MIP6SEC_STAT_REPLAY);
-			net_info_ratelimited("Binding Update of NAI %*pE: sequence number %u not newer than %u\n",
-					     sa->nai->len, sa->nai->id, m->seq,
-					     ack->seq);
-			return MH_BA_SEQ_OUT_OF_WINDOW;
-		default:
-			return MH_BA_PROHIBITED;
-		}
-	}
+	if (sa->replay != MIP6SEC_REPLAY_TIMESTAMP)
+		return mip6sec_bu_seq_check(mn, bu, &sa->seq);
 	if (!m->replay) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_TS_MISSING);
 		return MH_BA_MESG_ID_REQD;
@@ -205,16 +192,10 @@ static u8 ha_replay(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 	return 0;
 }
 
-static void ha_done(struct mip6sec_net *mn, struct mip6sec_bu *bu)
-{
-	if (bu->exhausted)
-		mip6sec_sa_exhausted(bu->sa);
-}
-
 const struct mip6sec_way mip6sec_way_ha = {
 	.auth = MIP6SEC_AUTH_MN_HA,
 	.verify = ha_verify,
 	.authorise = ha_authorise,
 	.replay = ha_replay,
-	.done = ha_done,
+	.done = mip6sec_sa_bu_done,
 };

@@ -525,6 +525,13 @@ void mip6sec_sa_exhausted(struct mip6sec_sa *sa)
 			    sa->spi, sa->nai->len, sa->nai->id);
 }
 
+/* The done step of the SA ways (ha.c, fbu.c): after the SA's lock. */
+void mip6sec_sa_bu_done(struct mip6sec_net *mn, struct mip6sec_bu *bu)
+{
+	if (bu->exhausted)
+		mip6sec_sa_exhausted(bu->sa);
+}
+
 /*
  * Verify the RFC 4285 authentication option at @auth_off of @m with @sa:
  * MN-HA (5.1) or MN-AAA (5.2) over coa | hoa | MH up to the SPI, 96 bits,
