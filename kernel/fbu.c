@@ -70,17 +70,7 @@ static enum mip6sec_step fbu_verify(struct mip6sec_net *mn,
 				     ack->nai_len, ack->nai, &bu->p->src);
 		return MIP6SEC_STEP_DROP;
 	}
-	atomic64_inc(&sa->uses);
-
-	bu->sa = sa;
-	ack->sa = sa;
-	ack->auth_coa = &bu->coa;
-	ack->auth_hoa = bu->hoa;
-	bu->lock = &sa->lock;
-	bu->max_lifetime = READ_ONCE(mip6sec_max_lifetime);
-	if (sa->expires)
-		bu->max_lifetime = min(bu->max_lifetime,
-				       mip6sec_sa_lifetime(sa));
+	mip6sec_sa_bu_key(bu, sa);
 	return MIP6SEC_STEP_OK;
 }
 

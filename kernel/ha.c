@@ -122,20 +122,7 @@ static enum mip6sec_step ha_verify(struct mip6sec_net *mn,
 		ack->status = MH_BA_AUTH_FAIL;
 		return MIP6SEC_STEP_REPLY;
 	}
-	atomic64_inc(&sa->uses);
-
-	/* Authenticated: every answer from here on carries an authenticator. */
-	bu->sa = sa;
-	ack->sa = sa;
-	ack->auth_coa = &bu->coa;
-	ack->auth_hoa = bu->hoa;
-	bu->lock = &sa->lock;
-	bu->key_id = sa->id;
-	bu->spi = sa->spi;
-	bu->max_lifetime = READ_ONCE(mip6sec_max_lifetime);
-	if (sa->expires)
-		bu->max_lifetime = min(bu->max_lifetime,
-				       mip6sec_sa_lifetime(sa));
+	mip6sec_sa_bu_key(bu, sa);
 	return MIP6SEC_STEP_OK;
 }
 
