@@ -127,6 +127,7 @@ enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 	u8 mac[MIP6SEC_AUTH_LEN];
 	struct mh_seg seg[MH_AUTH_SEGS];
 	struct mip6sec_ba ba = {
+		.in = p,
 		.src = cn,
 		.dst = &p->src,
 		.hoa = hoa,

@@ -39,6 +39,7 @@ enum mip6sec_verdict mip6sec_fbu_rcv(struct mip6sec_net *mn,
 	const struct in6_addr *par = mip6sec_pkt_daddr(skb, p);
 	const struct in6_addr *pcoa = &p->hoa;
 	struct mip6sec_ack ack = {
+		.in = p,
 		.type = MH_FBACK,
 		.src = par,
 		.dst = &p->src,

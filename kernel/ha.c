@@ -209,6 +209,7 @@ enum mip6sec_verdict mip6sec_ha_bu_rcv(struct mip6sec_net *mn,
 	u8 use = subtype == MH_AUTH_MN_HA ? MIP6SEC_SA_USE_MN_HA :
 					    MIP6SEC_SA_USE_MN_AAA;
 	struct mip6sec_ack ack = {
+		.in = p,
 		.type = MH_BA,
 		.src = ha,
 		.dst = &p->src,

@@ -321,7 +321,7 @@ static enum mip6sec_verdict mh_rcv(struct mip6sec_net *mn,
 
 	if (err == MH_ERR_UNKNOWN_TYPE) {
 		/* RFC 6275 9.2: Binding Error status 2 to the source. */
-		mip6sec_send_be(mn, &ip6h->daddr, &p->src,
+		mip6sec_send_be(mn, p, &ip6h->daddr, &p->src,
 				BE_STATUS_UNKNOWN_MH,
 				p->has_hao ? &p->hoa : &in6addr_any);
 		goto drop;
@@ -459,7 +459,7 @@ static enum mip6sec_verdict hao_refuse(struct mip6sec_net *mn,
 			     &p->hoa, &p->src);
 	if (mip6sec_addr_global(&p->hoa) &&
 	    (ipv6_addr_type(daddr) & IPV6_ADDR_UNICAST))
-		mip6sec_send_be(mn, daddr, &p->src, BE_STATUS_NO_BINDING,
+		mip6sec_send_be(mn, p, daddr, &p->src, BE_STATUS_NO_BINDING,
 				&p->hoa);
 	return MIP6SEC_DROP;
 }
@@ -579,6 +579,7 @@ static unsigned int mip6sec_local_in(void *priv, struct sk_buff *skb,
 	err = walk_exthdrs(skb, scratch, &p);
 	if (err == MIP6SEC_WALK_TRANSIT)
 		goto out;
+	mip6sec_pkt_origin(&p, skb);
 	if (!err)
 		err = hao_resolve(skb, &p);
 	if (err) {

@@ -533,6 +533,7 @@ enum mip6sec_verdict mip6sec_ipsec_bu_rcv(struct mip6sec_net *mn,
 					  const struct mip6sec_ipsec_sa *f)
 {
 	struct mip6sec_ba ba = {
+		.in = p,
 		.src = cn,
 		.dst = &p->src,
 		.hoa = hoa,
