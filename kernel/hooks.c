@@ -516,7 +516,11 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 	return hao_refuse(mn, skb, p);
 
 apply:
-	if (hao_apply(skb, p)) {
+	/*
+	 * The kernel may have processed the option already, with a route
+	 * optimisation state, before AH: swapping it again would undo that.
+	 */
+	if (!p->hao_done && hao_apply(skb, p)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DROPPED);
 		return MIP6SEC_DROP;
 	}
