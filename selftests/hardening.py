@@ -59,34 +59,15 @@ def sockaddr(dst, ifname):
     return (dst, 0, 0, scope)
 
 
-def listen_mh(sk, secs):
-    """Every MH received (not sent) on any interface of this namespace."""
-    out = []
-    end = time.time() + secs
-    while True:
-        left = end - time.time()
-        if left <= 0:
-            return out
-        r, _, _ = select.select([sk], [], [], left)
-        if not r:
-            continue
-        frame, addr = sk.recvfrom(65535)
-        if addr[2] == mn.PACKET_OUTGOING or len(frame) < 14 + 40:
-            continue
-        p = mn.Pkt(frame, frame[14:])
-        if p.mh is not None:
-            out.append((addr[0], p))
-
-
 def cmd_mh(a):
-    cap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(mn.ETH_P_IPV6))
+    cap = mn.Capture()
     m = mn.mh_header(a.type, bytes(10))
     mn.mh_set_csum(m, a.src, a.dst)
     raw = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
     raw.sendto(mn.ipv6(a.src, a.dst, mn.IPPROTO_MH, bytes(m)), sockaddr(a.dst, a.ifname))
     got = []
-    for ifname, p in listen_mh(cap, a.listen):
-        r = {'if': ifname, 'src': p.src, 'dst': p.dst, 'type': p.mhtype}
+    for p in cap.packets(a.listen):
+        r = {'if': p.ifname, 'src': p.src, 'dst': p.dst, 'type': p.mhtype}
         if p.mhtype == mn.MH_BE:
             r['status'] = p.mh[6]
             r['exact'] = p.mh == bytes(mn.expected_be(a.dst, a.src, 2, '::')) and \
