@@ -68,7 +68,8 @@ static void binding_release(struct mip6sec_net *mn, struct mip6sec_binding *b,
 /*
  * Remove the entries @match selects, walking the list under RCU and
  * taking the lock once per entry removed; notifications are sent outside
- * the lock. Process context.
+ * the lock. @match is evaluated once without the lock, to skip the other
+ * entries cheaply, and again under it. Process context.
  */
 static void bcache_reap(struct mip6sec_net *mn,
 			bool (*match)(const struct mip6sec_binding *b,
@@ -82,8 +83,12 @@ static void bcache_reap(struct mip6sec_net *mn,
 	list_for_each_entry_rcu(b, &bc->list, list) {
 		if (!match(b, arg))
 			continue;
+		/*
+		 * Judged again under the lock: a Binding Update may have
+		 * refreshed the entry in place since, and been told so.
+		 */
 		spin_lock_bh(&bc->lock);
-		if (!b->dead) {
+		if (!b->dead && match(b, arg)) {
 			binding_unlink(bc, b);
 			b->reap_next = reaped;
 			reaped = b;

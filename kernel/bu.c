@@ -331,6 +331,7 @@ enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 		.hoa = mip6sec_pkt_hoa(skb, p),
 		.cn = &ipv6_hdr(skb)->daddr,
 		.ack = {
+			.in = p,
 			.type = m->type == MH_FBU ? MH_FBACK : MH_BA,
 			.src = &ipv6_hdr(skb)->daddr,
 			.dst = &p->src,

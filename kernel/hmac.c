@@ -185,29 +185,34 @@ bool mip6sec_auth_equal(const u8 *a, const u8 *b)
 }
 
 /*
- * Known-answer test at load time (RFC 2202 test case 2, truncated to 96
+ * Known-answer test at load time (RFC 2202 test case 1, truncated to 96
  * bits): refuse to load rather than accept or reject signalling with a
- * broken HMAC.
+ * broken HMAC. Its key is 20 octets, like a Kbm: in FIPS mode hmac()
+ * refuses keys shorter than 112 bits (test case 2's "Jefe" among them),
+ * and the module must load there too.
  */
 int __init mip6sec_hmac_selftest(void)
 {
-	static const u8 key[] = "Jefe";
-	static const u8 data[] = "what do ya want for nothing?";
+	static const u8 key[20] = {
+		0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+		0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+	};
+	static const u8 data[] = "Hi There";
 	static const u8 expect[MIP6SEC_AUTH_LEN] = {
-		0xef, 0xfc, 0xdf, 0x6a, 0xe5, 0xeb, 0x2f, 0xa2,
-		0xd2, 0x74, 0x16, 0xd5,
+		0xb6, 0x17, 0x31, 0x86, 0x55, 0x05, 0x72, 0x64,
+		0xe2, 0x8b, 0xc0, 0xb6,
 	};
 	struct mh_seg seg[2] = {
-		{ data, 10 },
-		{ data + 10, sizeof(data) - 1 - 10 },
+		{ data, 3 },
+		{ data + 3, sizeof(data) - 1 - 3 },
 	};
 	struct mip6sec_hmac h;
 	u8 out[MIP6SEC_AUTH_LEN];
 	int err;
 
-	err = mip6sec_hmac_init(&h, key, sizeof(key) - 1);
+	err = mip6sec_hmac_init(&h, key, sizeof(key));
 	if (err) {
-		pr_err("cannot allocate hmac(sha1): %d\n", err);
+		pr_err("cannot set up hmac(sha1): %d\n", err);
 		return err;
 	}
 	err = mip6sec_hmac_sha1_96(&h, seg, ARRAY_SIZE(seg), out);

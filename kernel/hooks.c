@@ -8,7 +8,12 @@
  * ipv6_dest_hao()) and the Mobility Header has not reached a raw socket.
  * nf_defrag_ipv6 is enabled so that fragments are reassembled before this
  * hook: a Home Address option or Mobility Header in the fragmentable part
- * cannot slip past it.
+ * cannot slip past it. ipv6_defrag() leaves alone the fragments that carry
+ * conntrack state already: those a stateful firewall saw on their way out
+ * of this node, back in through loopback. The stack would reassemble them
+ * after this hook, which would never see the whole packet: the hook
+ * reassembles them itself, in nf_defrag_ipv6's queues (mip6sec_defrag()).
+ * Any other fragment left over is dropped.
  *
  * For data packets the hook takes no lock and allocates nothing (but for
  * the route optimisation state lookup of an unknown home address, which
@@ -73,6 +78,7 @@
 #include <linux/percpu.h>
 #include <linux/skbuff.h>
 #include <net/ipv6.h>
+#include <net/ipv6_frag.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/xfrm.h>
 
@@ -160,14 +166,16 @@ static int find_hao(const u8 *hdr, unsigned int off, unsigned int len,
 
 /* The packet only passes through this node on its way elsewhere. */
 #define MIP6SEC_WALK_TRANSIT	1
+/* A fragment that was not reassembled before this hook. */
+#define MIP6SEC_WALK_FRAGMENT	2
 
 /*
  * Walk the extension headers: note the Home Address option, a type 2
  * Routing Header, ESP or AH, and where the Mobility Header starts.
- * Returns 0, MIP6SEC_WALK_TRANSIT, or -EINVAL when the chain cannot be
- * walked (truncated, malformed, longer than MIP6SEC_MAX_EXTHDRS, a
- * fragment left over, or a Mobility Header or HAO behind a routing header
- * that still has segments to visit).
+ * Returns 0, MIP6SEC_WALK_TRANSIT, MIP6SEC_WALK_FRAGMENT, or -EINVAL when
+ * the chain cannot be walked (truncated, malformed, longer than
+ * MIP6SEC_MAX_EXTHDRS, or a Mobility Header or HAO behind a routing
+ * header that still has segments to visit).
  */
 static int walk_exthdrs(const struct sk_buff *skb, u8 *scratch,
 			struct mip6sec_pkt *p)
@@ -242,8 +250,10 @@ static int walk_exthdrs(const struct sk_buff *skb, u8 *scratch,
 			 * reassemble a leftover fragment after this hook.
 			 */
 			fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
-			if (!fh || (fh->frag_off & htons(IP6_OFFSET | IP6_MF)))
+			if (!fh)
 				return -EINVAL;
+			if (fh->frag_off & htons(IP6_OFFSET | IP6_MF))
+				return MIP6SEC_WALK_FRAGMENT;
 			nexthdr = fh->nexthdr;
 			off += sizeof(_fh);
 			break;
@@ -336,7 +346,7 @@ static enum mip6sec_verdict mh_rcv(struct mip6sec_net *mn,
 
 	if (err == MH_ERR_UNKNOWN_TYPE) {
 		/* RFC 6275 9.2: Binding Error status 2 to the source. */
-		mip6sec_send_be(mn, &ip6h->daddr, &p->src,
+		mip6sec_send_be(mn, p, &ip6h->daddr, &p->src,
 				BE_STATUS_UNKNOWN_MH,
 				p->has_hao ? &p->hoa : &in6addr_any);
 		goto drop;
@@ -493,7 +503,7 @@ static enum mip6sec_verdict hao_refuse(struct mip6sec_net *mn,
 			     &p->hoa, &p->src);
 	if (mip6sec_addr_global(&p->hoa) &&
 	    (ipv6_addr_type(daddr) & IPV6_ADDR_UNICAST))
-		mip6sec_send_be(mn, daddr, &p->src, BE_STATUS_NO_BINDING,
+		mip6sec_send_be(mn, p, daddr, &p->src, BE_STATUS_NO_BINDING,
 				&p->hoa);
 	return MIP6SEC_DROP;
 }
@@ -550,7 +560,11 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 	return hao_refuse(mn, skb, p);
 
 apply:
-	if (hao_apply(skb, p)) {
+	/*
+	 * The kernel may have processed the option already, with a route
+	 * optimisation state, before AH: swapping it again would undo that.
+	 */
+	if (!p->hao_done && hao_apply(skb, p)) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_DROPPED);
 		return MIP6SEC_DROP;
 	}
@@ -604,6 +618,9 @@ apply:
 	return MIP6SEC_PASS;
 }
 
+static unsigned int mip6sec_defrag(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state);
+
 static unsigned int mip6sec_local_in(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
@@ -635,6 +652,11 @@ static unsigned int mip6sec_local_in(void *priv, struct sk_buff *skb,
 	err = walk_exthdrs(skb, scratch, &p);
 	if (err == MIP6SEC_WALK_TRANSIT)
 		goto out;
+	if (err == MIP6SEC_WALK_FRAGMENT) {
+		local_bh_enable();
+		return mip6sec_defrag(priv, skb, state);
+	}
+	mip6sec_pkt_origin(&p, skb);
 	if (!err)
 		err = hao_resolve(skb, &p);
 	if (err) {
@@ -678,6 +700,39 @@ out:
 	default:
 		return NF_DROP;
 	}
+}
+
+/*
+ * A fragment that reached the hook (see the top). Those that ipv6_defrag()
+ * passed over because they carry conntrack state, outside IPsec, are
+ * reassembled here, in nf_defrag_ipv6's queues with a user it does not
+ * take (IP6_DEFRAG_LOCAL_DELIVER): the whole packet is then judged. Any
+ * other fragment, or one that did not reassemble (a first fragment
+ * without the whole header chain, a fragment inside a reassembled
+ * packet), is dropped.
+ */
+static unsigned int mip6sec_defrag(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	bool tracked = false;
+	int err = -EINVAL;
+
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	tracked = skb->_nfct;
+#endif
+	if (tracked && !skb_sec_path(skb) &&
+	    !(IP6CB(skb)->flags & IP6SKB_FRAGMENTED)) {
+		err = nf_ct_frag6_gather(state->net, skb,
+					 IP6_DEFRAG_LOCAL_DELIVER);
+		if (err == -EINPROGRESS)
+			return NF_STOLEN;
+		if (!err && IP6CB(skb)->flags & IP6SKB_FRAGMENTED)
+			return mip6sec_local_in(priv, skb, state);
+	}
+	mip6sec_stat_inc(mip6sec_pernet(state->net), MIP6SEC_STAT_BAD_EXTHDR);
+	net_info_ratelimited("dropped fragment from %pI6c: not reassembled (%d)\n",
+			     &ipv6_hdr(skb)->saddr, err);
+	return NF_DROP;
 }
 
 static const struct nf_hook_ops mip6sec_nf_ops[] = {

@@ -98,7 +98,7 @@ int mip6sec_kbm_add(struct mip6sec_net *mn, const struct in6_addr *hoa,
 	struct mip6sec_kbm *kbm;
 	int err;
 
-	kbm = kzalloc(sizeof(*kbm), GFP_KERNEL);
+	kbm = kzalloc(sizeof(*kbm), GFP_KERNEL_ACCOUNT);
 	if (!kbm)
 		return -ENOMEM;
 	kbm->hoa = *hoa;

@@ -452,7 +452,10 @@ void mip6sec_hmac_module_exit(void);
  * last one authenticator: Binding Authorization Data (RFC 6275 6.2.7)
  * keyed with @bad, or the RFC 4285 authentication option keyed with @sa.
  */
+struct mip6sec_pkt;
+
 struct mip6sec_ack {
+	const struct mip6sec_pkt *in;	/* the message answered */
 	const struct in6_addr *src;	/* this node: the message's destination */
 	const struct in6_addr *dst;
 	const struct in6_addr *rh2;	/* type 2 Routing Header, or NULL */
@@ -475,14 +478,15 @@ struct mip6sec_ack {
 };
 
 int mip6sec_send_ack(struct mip6sec_net *mn, const struct mip6sec_ack *a);
-int mip6sec_mh_xmit(struct mip6sec_net *mn, const struct in6_addr *src,
-		    const struct in6_addr *dst, const struct in6_addr *rh2,
-		    u8 *mh, unsigned int len);
+int mip6sec_mh_xmit(struct mip6sec_net *mn, const struct mip6sec_pkt *in,
+		    const struct in6_addr *src, const struct in6_addr *dst,
+		    const struct in6_addr *rh2, u8 *mh, unsigned int len);
 bool mip6sec_reply_allowed(struct mip6sec_net *mn, const struct in6_addr *dst);
 void mip6sec_be_init(struct mip6sec_net *mn);
-void mip6sec_send_be(struct mip6sec_net *mn, const struct in6_addr *src,
-		     const struct in6_addr *dst, u8 status,
-		     const struct in6_addr *hoa);
+void mip6sec_send_be(struct mip6sec_net *mn, const struct mip6sec_pkt *in,
+		     const struct in6_addr *src, const struct in6_addr *dst,
+		     u8 status, const struct in6_addr *hoa);
+void mip6sec_pkt_origin(struct mip6sec_pkt *p, const struct sk_buff *skb);
 
 /*
  * What the receive hook found in the extension headers of a packet.
@@ -510,6 +514,10 @@ struct mip6sec_pkt {
 	unsigned int marks;		/* processed HAOs seen (see hooks.c) */
 	unsigned int mark_off;		/* the first one's type octet */
 	unsigned int mark_hdr;		/* its header */
+	/* where it came in: a reply goes out the same way (reply.c) */
+	int iif;			/* the interface it arrived on */
+	int l3mdev;			/* that interface's VRF, or 0 */
+	u32 skb_mark;			/* skb->mark */
 };
 
 /* The home address: the Home Address option's, or the source. */

@@ -5,7 +5,10 @@
  * Every operation has its own strict policy: attributes an operation does
  * not take are rejected with a message naming them, key material is
  * write-only (no reply ever carries MIP6SEC_A_KEY), and operations that
- * change state or reveal keys' and bindings' metadata need CAP_NET_ADMIN.
+ * change state or reveal keys' and bindings' metadata need CAP_NET_ADMIN
+ * in the user namespace that owns the network namespace they act on
+ * (GENL_UNS_ADMIN_PERM): the root of a container administers its own
+ * namespace, and no other.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -735,14 +738,14 @@ static const struct genl_ops mip6sec_genl_ops[] = {
 		.doit = mip6sec_nl_kbm_add,
 		.policy = mip6sec_kbm_add_policy,
 		.maxattr = MIP6SEC_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIP6SEC_CMD_KBM_DEL,
 		.doit = mip6sec_nl_kbm_del,
 		.policy = mip6sec_hoa_policy,
 		.maxattr = MIP6SEC_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIP6SEC_CMD_KBM_GET,
@@ -750,7 +753,7 @@ static const struct genl_ops mip6sec_genl_ops[] = {
 		.dumpit = mip6sec_nl_kbm_dump,
 		.policy = mip6sec_hoa_policy,
 		.maxattr = MIP6SEC_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIP6SEC_CMD_BINDING_GET,
@@ -758,21 +761,21 @@ static const struct genl_ops mip6sec_genl_ops[] = {
 		.dumpit = mip6sec_nl_binding_dump,
 		.policy = mip6sec_hoa_policy,
 		.maxattr = MIP6SEC_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIP6SEC_CMD_BINDING_DEL,
 		.doit = mip6sec_nl_binding_del,
 		.policy = mip6sec_hoa_policy,
 		.maxattr = MIP6SEC_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIP6SEC_CMD_BINDING_FLUSH,
 		.doit = mip6sec_nl_binding_flush,
 		.policy = mip6sec_noarg_policy,
 		.maxattr = MIP6SEC_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIP6SEC_CMD_STATS_GET,
@@ -785,21 +788,21 @@ static const struct genl_ops mip6sec_genl_ops[] = {
 		.doit = mip6sec_nl_stats_reset,
 		.policy = mip6sec_noarg_policy,
 		.maxattr = MIP6SEC_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIP6SEC_CMD_SA_ADD,
 		.doit = mip6sec_nl_sa_add,
 		.policy = mip6sec_sa_add_policy,
 		.maxattr = MIP6SEC_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIP6SEC_CMD_SA_DEL,
 		.doit = mip6sec_nl_sa_del,
 		.policy = mip6sec_sa_policy,
 		.maxattr = MIP6SEC_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIP6SEC_CMD_SA_GET,
@@ -807,14 +810,14 @@ static const struct genl_ops mip6sec_genl_ops[] = {
 		.dumpit = mip6sec_nl_sa_dump,
 		.policy = mip6sec_sa_policy,
 		.maxattr = MIP6SEC_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIP6SEC_CMD_RR_GET,
 		.doit = mip6sec_nl_rr_get,
 		.policy = mip6sec_noarg_policy,
 		.maxattr = MIP6SEC_A_MAX,
-		.flags = GENL_ADMIN_PERM,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

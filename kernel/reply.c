@@ -14,17 +14,27 @@
  * lock, bounded memory whatever the number of sources.
  *
  * Replies are sent from the receive softirq: the stack below
- * ip6_local_out() runs nested in it, as for ICMPv6 errors.
+ * ip6_local_out() runs nested in it, as for ICMPv6 errors. Like those,
+ * every reply goes out where the packet it answers came in: in its L3
+ * domain (VRF), through its interface when an address is link-scoped,
+ * with its mark when net.ipv6.fwmark_reflect asks for it. And it is never
+ * sent from an address that is not one of this node's unicast addresses
+ * in that domain, nor to one that is not unicast: a message sent to a
+ * multicast, anycast or AnyIP address, or that names such a destination,
+ * gets no answer (mip6sec_mh_xmit()).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ipv6.h>
 #include <linux/jiffies.h>
+#include <linux/netdevice.h>
 #include <linux/siphash.h>
 #include <linux/skbuff.h>
+#include <net/addrconf.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
+#include <net/l3mdev.h>
 
 #include "mip6sec.h"
 #include "mh.h"
@@ -53,26 +63,89 @@ static void mh_set_csum(u8 *mh, unsigned int len, const struct in6_addr *src,
 }
 
 /*
+ * Where @skb came in, for the replies to it (see the top): the interface
+ * it arrived on (for local traffic and behind a VRF, the one its route
+ * names, as icmp6_send() finds it), that interface's VRF and the mark.
+ * Receive path, under RCU.
+ */
+void mip6sec_pkt_origin(struct mip6sec_pkt *p, const struct sk_buff *skb)
+{
+	const struct net_device *dev = skb->dev;
+
+	if (dev->ifindex == LOOPBACK_IFINDEX || netif_is_l3_master(dev)) {
+		const struct rt6_info *rt = skb_rt6_info(skb);
+
+		if (rt && rt->rt6i_idev)
+			dev = rt->rt6i_idev->dev;
+	}
+	p->iif = dev->ifindex;
+	p->l3mdev = l3mdev_master_ifindex_rcu(dev);
+	p->skb_mark = skb->mark;
+}
+
+/*
+ * May a reply to @in go from @src to @dst (final destination @rh2)? Only
+ * from a unicast address of this node, not tentative, in the L3 domain
+ * of the interface @in came in on (and on that interface when
+ * link-scoped), and only to unicast addresses.
+ */
+static bool reply_addrs_ok(struct net *net, const struct mip6sec_pkt *in,
+			   const struct in6_addr *src,
+			   const struct in6_addr *dst,
+			   const struct in6_addr *rh2)
+{
+	const struct net_device *dev;
+	bool ok;
+
+	if (!(ipv6_addr_type(dst) & IPV6_ADDR_UNICAST) ||
+	    (rh2 && !(ipv6_addr_type(rh2) & IPV6_ADDR_UNICAST)))
+		return false;
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(net, in->iif);
+	ok = dev && ipv6_chk_addr(net, src, dev, 0);
+	rcu_read_unlock();
+	return ok;
+}
+
+/*
  * Checksum @mh (RFC 6275 6.1.1: over the final destination, RFC 8200 8.1)
  * and send it from @src to @dst, with a type 2 Routing Header carrying
- * @rh2 when it is not NULL. Returns 0 once handed to the stack.
+ * @rh2 when it is not NULL, in answer to the packet @in (see the top).
+ * Returns 0 once handed to the stack, or -EADDRNOTAVAIL, sending nothing,
+ * when reply_addrs_ok() refuses the addresses.
  */
-int mip6sec_mh_xmit(struct mip6sec_net *mn, const struct in6_addr *src,
-		    const struct in6_addr *dst, const struct in6_addr *rh2,
-		    u8 *mh, unsigned int len)
+int mip6sec_mh_xmit(struct mip6sec_net *mn, const struct mip6sec_pkt *in,
+		    const struct in6_addr *src, const struct in6_addr *dst,
+		    const struct in6_addr *rh2, u8 *mh, unsigned int len)
 {
 	unsigned int rhlen = rh2 ? RH2_LEN : 0;
+	struct net *net = mn->net;
 	struct flowi6 fl6 = {
 		.flowi6_proto = IPPROTO_MH,
+		.flowi6_mark = IP6_REPLY_MARK(net, in->skb_mark),
+		.flowi6_uid = sock_net_uid(net, NULL),
 		.daddr = *dst,
 		.saddr = *src,
 		.fl6_mh_type = mh[2],
 	};
-	struct net *net = mn->net;
 	struct dst_entry *dst_e;
 	struct ipv6hdr *ip6h;
 	struct sk_buff *skb;
 	int hlen, err;
+
+	if (!reply_addrs_ok(net, in, src, dst, rh2)) {
+		net_dbg_ratelimited("no reply from %pI6c to %pI6c\n", src, dst);
+		return -EADDRNOTAVAIL;
+	}
+	/*
+	 * A link-scoped address ties the reply to the interface the packet
+	 * came in on; any other route is looked up in its VRF.
+	 */
+	if (__ipv6_addr_needs_scope_id(ipv6_addr_type(dst)) ||
+	    __ipv6_addr_needs_scope_id(ipv6_addr_type(src)))
+		fl6.flowi6_oif = in->iif;
+	else
+		fl6.flowi6_oif = in->l3mdev;
 
 	mh_set_csum(mh, len, src, rh2 ?: dst);
 
@@ -95,6 +168,7 @@ int mip6sec_mh_xmit(struct mip6sec_net *mn, const struct in6_addr *src,
 	skb_reserve(skb, hlen);
 	skb_dst_set(skb, dst_e);
 	skb->protocol = htons(ETH_P_IPV6);
+	skb->mark = fl6.flowi6_mark;
 
 	skb_reset_network_header(skb);
 	ip6h = skb_put(skb, sizeof(*ip6h));
@@ -256,7 +330,7 @@ int mip6sec_send_ack(struct mip6sec_net *mn, const struct mip6sec_ack *a)
 		if (err)
 			return err;
 	}
-	err = mip6sec_mh_xmit(mn, a->src, a->dst, a->rh2, mh, len);
+	err = mip6sec_mh_xmit(mn, a->in, a->src, a->dst, a->rh2, mh, len);
 	if (!err)
 		mip6sec_stat_inc(mn, a->type == MH_FBACK ?
 				 MIP6SEC_STAT_FBACK_SENT :
@@ -296,12 +370,12 @@ void mip6sec_be_init(struct mip6sec_net *mn)
 }
 
 /*
- * RFC 6275 9.3.3: to the source of the offending packet, never to a
+ * RFC 6275 9.3.3: to the source of the offending packet @in, never to a
  * multicast or unspecified address; Home Address = the HAO contents.
  */
-void mip6sec_send_be(struct mip6sec_net *mn, const struct in6_addr *src,
-		     const struct in6_addr *dst, u8 status,
-		     const struct in6_addr *hoa)
+void mip6sec_send_be(struct mip6sec_net *mn, const struct mip6sec_pkt *in,
+		     const struct in6_addr *src, const struct in6_addr *dst,
+		     u8 status, const struct in6_addr *hoa)
 {
 	u8 mh[BE_LEN];
 
@@ -316,6 +390,6 @@ void mip6sec_send_be(struct mip6sec_net *mn, const struct in6_addr *src,
 	mh[6] = status;
 	memcpy(mh + 8, hoa, sizeof(*hoa));
 
-	if (!mip6sec_mh_xmit(mn, src, dst, NULL, mh, BE_LEN))
+	if (!mip6sec_mh_xmit(mn, in, src, dst, NULL, mh, BE_LEN))
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BE_SENT);
 }

@@ -194,7 +194,7 @@ enum mip6sec_verdict mip6sec_rr_init_rcv(struct mip6sec_net *mn,
 	test[7] = n.index & 0xff;
 	memcpy(test + 8, mh + 8, 8);		/* the Init's cookie */
 	if (!rr_token(&mn->rr, &ip6h->saddr, &n, home ? 0 : 1, test + 16) &&
-	    !mip6sec_mh_xmit(mn, &ip6h->daddr, &ip6h->saddr, NULL, test,
+	    !mip6sec_mh_xmit(mn, p, &ip6h->daddr, &ip6h->saddr, NULL, test,
 			     sizeof(test)))
 		mip6sec_stat_inc(mn, home ? MIP6SEC_STAT_RR_HOT_SENT :
 				 MIP6SEC_STAT_RR_COT_SENT);

@@ -286,7 +286,7 @@ int mip6sec_sa_add(struct mip6sec_net *mn, const struct mip6sec_sa_params *sp,
 	unsigned int count = 0;
 	int err;
 
-	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	sa = kzalloc(sizeof(*sa), GFP_KERNEL_ACCOUNT);
 	if (!sa)
 		return -ENOMEM;
 	sa->spi = sp->spi;
@@ -326,7 +326,7 @@ int mip6sec_sa_add(struct mip6sec_net *mn, const struct mip6sec_sa_params *sp,
 			goto err_unlock;
 		}
 	} else {
-		new_nai = kzalloc(sizeof(*new_nai), GFP_KERNEL);
+		new_nai = kzalloc(sizeof(*new_nai), GFP_KERNEL_ACCOUNT);
 		if (!new_nai) {
 			err = -ENOMEM;
 			goto err_unlock;

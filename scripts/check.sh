@@ -173,6 +173,18 @@ done
 for id in "${VM_IDS[@]}"; do
 	stage_wait "$id"
 done
+# FIPS mode needs a boot of its own (fips=1): selftests/fips.sh, unless
+# CHECK_VM_TESTS names other tests only.
+case " ${CHECK_VM_TESTS:-fips} " in
+*" fips "*)
+	for k in "${KVERS[@]}"; do
+		[ -s "build/$k/mip6sec.ko" ] || continue
+		stage "vm-fips-$k" "VM selftests in FIPS mode, $k (fips=1)" \
+			env VM_APPEND=fips=1 VM_DIR="$ROOT/build/vm/$k-fips" \
+			selftests/vm/run.sh "$k" "build/$k/mip6sec.ko" fips
+	done
+	;;
+esac
 
 # ------------------------------------------------------------------ summary
 failed=$(grep -E '^\[[^]]*\] not ok( |$)' "$RESULTS" | grep -viE '# *(skip|todo)' || true)

@@ -598,6 +598,7 @@ class Capture:
                 if ethertype != ETH_P_IPV6:
                     continue
                 p = Pkt(frame, frame[14:])
+                p.ifname = addr[0]
                 if p.mh is None:
                     continue
                 if want and not want(p):

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # /init of the mip6sec test initramfs (busybox sh). Mounts the host root read-only
-# over 9p, puts a tmpfs overlay on it, chroots into it and runs the guest driver.
+# over 9p, puts a tmpfs overlay on it, makes it the root and runs the guest driver.
 # Parameters come from the kernel command line (the kernel hands unknown
 # name=value words to init as environment): m6root (project tree), m6ko,
 # m6cli, m6tests (comma separated). The verdict leaves through isa-debug-exit.
@@ -58,15 +58,24 @@ esac
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 
 [ -n "$m6root" ] || die "no m6root= on the kernel command line"
+cp /bin/qexit /mnt/root/run/m6qexit || die "cannot copy qexit"
 echo "init: up $(cut -d' ' -f1 /proc/uptime)s, running $m6root/selftests/vm/guest.sh"
-chroot /mnt/root /usr/bin/env -i \
+# The overlay becomes the root itself, as switch_root makes it, rather than
+# a chroot: a chrooted process may not create user namespaces (unshare -U
+# fails with EPERM), and this process shares its root with the kernel's
+# threads, so that the kernel's modprobe (module autoloading) runs the
+# guest's /sbin/modprobe. The busybox tools stay reachable until the exec.
+cd /mnt/root || die "cannot enter /mnt/root"
+mount --move /mnt/root / || die "cannot move the root"
+exec chroot . /usr/bin/env -i \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root TERM=dumb LANG=C.UTF-8 \
 	m6root="$m6root" m6ko="$m6ko" m6cli="$m6cli" m6tests="$m6tests" \
-	/bin/bash "$m6root/selftests/vm/guest.sh"
+	/bin/bash -c '
+bash "$m6root/selftests/vm/guest.sh"
 rc=$?
-echo "init: guest driver exited with $rc at $(cut -d' ' -f1 /proc/uptime)s"
+echo "init: guest driver exited with $rc at $(cut -d" " -f1 /proc/uptime)s"
 [ "$rc" -eq 0 ] || rc=1
 sync
-/bin/qexit $rc
-poweroff -f
+/run/m6qexit $rc
+echo o >/proc/sysrq-trigger'

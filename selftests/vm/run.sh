@@ -18,7 +18,7 @@
 #
 # Environment: VM_DIR (see below), VM_TIMEOUT (s, default 1800), VM_SMP (default 1: faster than 2 under TCG), VM_MEM (MiB,
 # default 1024), MIP6SEC_CLI (default userspace/mip6sec), VM_VERBOSE=1 (always
-# print the console log).
+# print the console log), VM_APPEND (more kernel command line, e.g. fips=1).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,7 +34,7 @@ KO=$2
 shift 2
 TESTS=("$@")
 # What make check runs; demo.sh and bench_cn.sh are run by make demo/bench.
-DEFAULT_TESTS=(netlink params hooks unload cn_kbm cn_scale ha_sa fbu eap_keys eap_e2e ipsec ipsec_ike)
+DEFAULT_TESTS=(netlink params hooks unload cn_kbm cn_scale ha_sa fbu eap_keys eap_e2e ipsec ipsec_ike hardening)
 [ ${#TESTS[@]} -gt 0 ] || TESTS=("${DEFAULT_TESTS[@]}")
 
 VM_TIMEOUT=${VM_TIMEOUT:-1800}
@@ -153,6 +153,7 @@ fi
 join() { local IFS=,; echo "$*"; }
 APPEND="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 quiet loglevel=4 no_timer_check"
 APPEND+=" m6root=$ROOT m6ko=$KO m6cli=$CLI m6tests=$(join "${TESTS[@]}")"
+[ -z "${VM_APPEND:-}" ] || APPEND+=" $VM_APPEND"
 
 rm -f "$TAPFILE" "$CONSOLE"
 start=$(date +%s.%N)

@@ -1,0 +1,375 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Security hardening: what the module answers, from where and to whom; and
+# the edge cases where it met the rest of the stack. netns mn sends crafted
+# packets (selftests/hardening.py, selftests/mn.py), netns cn runs the
+# module.
+#
+#  1. A reply never leaves from an address that is not one of this node's
+#     unicast addresses: an unknown MH type sent to a multicast group, to a
+#     subnet-router anycast address or to an AnyIP (local route) address
+#     gets no Binding Error, while one sent to the node's address does.
+#  2. A reply goes out where the message came in: through the interface it
+#     arrived on for a link-local destination (two links with the same
+#     link-local addresses), with its mark when net.ipv6.fwmark_reflect is
+#     set (policy routing by fwmark), in its VRF (Binding Error, Kbm BA,
+#     home agent BA).
+#  3. With conntrack active in the namespace (a stateful nftables rule),
+#     locally generated fragments keep their conntrack state and pass
+#     nf_defrag_ipv6 unreassembled: large UDP over loopback (MTU 1280) is
+#     still delivered, and a fragmented Mobility Header or Home Address option
+#     is still judged whole, never passed unseen; a first fragment without
+#     its header chain is dropped.
+#  4. A Home Address option that the kernel processed itself (route
+#     optimisation state, before AH) in front of transport-mode ESP is not
+#     swapped back: the packet is judged with the right home address.
+#  5. The root of a user namespace administers the network namespace it
+#     owns (unshare -Urn), also as an unprivileged user, and no other.
+#  6. The binding cache reaper never removes a binding that a Binding
+#     Update refreshed after the reaper found it expired (stress: refresh
+#     bindings in place while they expire and the reaper runs).
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+require_root
+require_cmd ip unshare
+require_cli
+require_module
+ktap_print_header
+netns_setup_or_skip
+
+TMP=$(mktemp -d)
+cleanup() {
+	mn_stop
+	netns_cleanup
+	rm -rf "$TMP"
+	[ -n "${USERNS_SYSCTL:-}" ] && sysctl -qw kernel.unprivileged_userns_clone="$USERNS_SYSCTL"
+	return 0
+}
+trap cleanup EXIT
+
+PARAMS=/sys/module/mip6sec/parameters
+HPY="$PYTHON $SELFTESTS_DIR/hardening.py"
+CN=$ADDR_CN
+MN=$ADDR_MN
+
+ktap_plan 32
+
+echo enforce >$PARAMS/hao_policy
+echo 4096 >$PARAMS/max_bindings
+echo 420 >$PARAMS/max_lifetime
+echo pass >$PARAMS/bu_nokey
+# Every reply below is one the rate limit would let through: counting them
+# must not depend on the order of the sections.
+echo 0 >$PARAMS/be_ratelimit_ms
+
+if ! mn_start; then
+	ksft_skip_all "mn.py did not start: $MN_OUT"
+fi
+
+# jq-free JSON checks: hjson EXPR JSON -> evaluates EXPR with d = the object
+hjson() { $PYTHON -c 'import json, sys; d = json.loads(sys.argv[2]); sys.exit(0 if eval(sys.argv[1]) else 1)' "$1" "$2"; }
+hmh() { in_ns "$NS_MN" $HPY mh "$@" 2>&1; }
+# BEs that came back, as "src>dst@if exact" words
+be_list() { $PYTHON -c 'import json, sys
+d = json.loads(sys.argv[1])
+print(" ".join("%s>%s@%s%s" % (r["src"], r["dst"], r["if"], "" if r.get("exact") else "(not-exact)")
+               for r in d["replies"] if r["type"] == 7))' "$1" 2>&1; }
+
+# ================================================================ 1. reply sources
+diag "1. replies only from this node's unicast addresses (RFC 6275 9.3.3)"
+snap S0
+out=$(hmh --src "$MN" --dst "$CN")
+check_eq "MH type 30 to $CN: one Binding Error status 2, from $CN, octet for octet" \
+	"$CN>$MN@$IF_MN" "$(be_list "$out")"
+
+# RFC 6275 9.3.3: a Binding Error is sent to the source; RFC 4291 2.7:
+# multicast addresses must not be used as source addresses.
+snap S0
+out=$(hmh --src "$MN" --dst ff02::1 --ifname "$IF_MN")
+check_eq "MH type 30 to ff02::1: no Binding Error (would come from ff02::1)" "" "$(be_list "$out")"
+snap S1
+check_deltas "MH type 30 to ff02::1: mh_unknown_type +1, be_sent 0" mh_unknown_type=1 be_sent=0
+
+in_ns "$NS_CN" sysctl -qw "net.ipv6.conf.$IF_CN.forwarding=1"
+ANYCAST=2001:db8:1::
+wait_for 5 in_ns "$NS_CN" grep -q 20010db8000100000000000000000000 /proc/net/anycast6
+snap S0
+out=$(hmh --src "$MN" --dst "$ANYCAST")
+check_eq "MH type 30 to the subnet-router anycast address: no Binding Error" "" "$(be_list "$out")"
+snap S1
+check_deltas "MH type 30 to anycast: mh_unknown_type +1, be_sent 0" mh_unknown_type=1 be_sent=0
+in_ns "$NS_CN" sysctl -qw "net.ipv6.conf.$IF_CN.forwarding=0"
+
+# AnyIP: a local route delivers a whole prefix that no address names.
+ip -n "$NS_CN" -6 route add local 2001:db8:9::/64 dev lo
+ip -n "$NS_MN" -6 route add 2001:db8:9::/64 via "$CN" dev "$IF_MN"
+snap S0
+out=$(hmh --src "$MN" --dst 2001:db8:9::5)
+check_eq "MH type 30 to an AnyIP address (local route, no address): no Binding Error" "" "$(be_list "$out")"
+snap S1
+check_deltas "MH type 30 to AnyIP: mh_unknown_type +1, be_sent 0" mh_unknown_type=1 be_sent=0
+
+# ================================================================ 2. reply routing
+diag "2. replies leave where the message came in: interface, mark, VRF"
+# Two links between mn and cn with the same link-local addresses: only the
+# interface the message came in on tells which link the answer is for.
+ok2=1
+ip -n "$NS_MN" link add veth-mn2 type veth peer name veth-cn2 netns "$NS_CN" || ok2=0
+for i in "" 2; do
+	ip -n "$NS_CN" addr add fe80::1/64 dev "veth-cn$i" nodad || ok2=0
+	ip -n "$NS_MN" addr add fe80::2/64 dev "veth-mn$i" nodad || ok2=0
+done
+ip -n "$NS_CN" link set veth-cn2 up && ip -n "$NS_MN" link set veth-mn2 up || ok2=0
+[ $ok2 = 1 ] || diag "second link: setup failed"
+for i in "" 2; do
+	wait_for 5 in_ns "$NS_MN" ping -6 -c1 -W1 -q "fe80::1%veth-mn$i" >/dev/null 2>&1
+	out=$(hmh --src fe80::2 --dst fe80::1 --ifname "veth-mn$i")
+	check_eq "link-local MH on veth-mn$i: the Binding Error comes back on veth-mn$i" \
+		"fe80::1>fe80::2@veth-mn$i" "$(be_list "$out")"
+done
+
+# Policy routing by mark: cn reaches 2001:db8:7::/64 only through table
+# 106, which packets marked 6 use; nftables marks what comes from there.
+MARKSRC=2001:db8:7::2
+if command -v nft >/dev/null 2>&1; then
+	ip -n "$NS_MN" addr add "$MARKSRC/64" dev "$IF_MN" nodad
+	ip -n "$NS_CN" -6 rule add fwmark 6 lookup 106 pref 100
+	ip -n "$NS_CN" -6 route add 2001:db8:7::/64 dev "$IF_CN" table 106
+	check "mark: nftables marks what comes from $MARKSRC" in_ns "$NS_CN" nft -f - <<-EOF
+	table ip6 m6mark {
+		chain pre {
+			type filter hook prerouting priority mangle; policy accept;
+			ip6 saddr $MARKSRC meta mark set 6
+		}
+	}
+	EOF
+	# net/ipv6 sysctl: fwmark_reflect (default 0) gives kernel-made
+	# replies "the fwmark of the packet they are replying to".
+	in_ns "$NS_CN" sysctl -qw net.ipv6.fwmark_reflect=0
+	out=$(hmh --src "$MARKSRC" --dst "$CN")
+	check_eq "fwmark_reflect=0: the reply carries no mark (no route back): no Binding Error" "" "$(be_list "$out")"
+	in_ns "$NS_CN" sysctl -qw net.ipv6.fwmark_reflect=1
+	out=$(hmh --src "$MARKSRC" --dst "$CN")
+	check_eq "fwmark_reflect=1: the reply carries mark 6, routed by table 106: Binding Error" \
+		"$CN>$MARKSRC@$IF_MN" "$(be_list "$out")"
+	in_ns "$NS_CN" nft delete table ip6 m6mark
+else
+	skip "mark: nftables marks what comes from $MARKSRC" "nft not installed"
+	skip "fwmark_reflect=0: the reply carries no mark" "nft not installed"
+	skip "fwmark_reflect=1: the reply carries mark 6" "nft not installed"
+fi
+
+# A VRF: the link, its addresses and its routes live in table 10 only.
+VCN=2001:db8:a::1
+VMN=2001:db8:a::2
+ok3=1
+modprobe -q vrf 2>/dev/null
+ip -n "$NS_MN" link add veth-mn3 type veth peer name veth-cn3 netns "$NS_CN" || ok3=0
+ip -n "$NS_CN" link add m6vrf type vrf table 10 || ok3=0
+ip -n "$NS_CN" link set m6vrf up && ip -n "$NS_CN" link set veth-cn3 master m6vrf || ok3=0
+ip -n "$NS_CN" addr add "$VCN/64" dev veth-cn3 nodad || ok3=0
+ip -n "$NS_MN" addr add "$VMN/64" dev veth-mn3 nodad || ok3=0
+ip -n "$NS_CN" link set veth-cn3 up && ip -n "$NS_MN" link set veth-mn3 up || ok3=0
+[ $ok3 = 1 ] || diag "VRF: setup failed"
+wait_for 5 in_ns "$NS_MN" ping -6 -c1 -W1 -q "$VCN" >/dev/null 2>&1
+out=$(hmh --src "$VMN" --dst "$VCN")
+check_eq "VRF: MH type 30 to $VCN: Binding Error through table 10" "$VCN>$VMN@veth-mn3" "$(be_list "$out")"
+HOA_V=2001:db8:2::40
+KV=4040404040404040404040404040404040404040
+cli "$NS_CN" kbm add "$HOA_V" key "$KV" >/dev/null
+mn_check "VRF: Kbm BU to $VCN: BA status 0 through table 10, octet for octet" \
+	bu --cn "$VCN" --coa "$VMN" --hoa "$HOA_V" --key "$KV" --seq 1 --lifetime 10 --ack --expect-ba status=0
+HOA_W=2001:db8:2::41
+KW=41414141414141414141414141414141
+cli "$NS_CN" sa add nai vrf@example.com spi 300 use mn-ha key "$KW" hoa "$HOA_W" >/dev/null
+mn_check "VRF: RFC 4285 BU to $VCN: home agent BA status 0 through table 10, octet for octet" \
+	ha-bu --ha "$VCN" --hoa "$HOA_W" --coa "$VMN" --nai vrf@example.com --spi 300 --key "$KW" \
+	--seq 1 --lifetime 10 --ack --expect-ba status=0
+
+# ================================================================ 3. fragments and conntrack
+diag "3. fragments that carry conntrack state (loopback) are reassembled and judged"
+UDPOUT=$TMP/udp.out
+in_ns "$NS_CN" "$PYTHON" "$MNPY" udp-recv 9000 600 >"$UDPOUT" 2>&1 &
+bg_track $!
+wait_file_match 60 "$UDPOUT" '^ready'
+# Loopback with the MTU of an Ethernet link, so that what this node sends
+# itself leaves in fragments (the default 65536 never fragments).
+ip -n "$NS_CN" link set lo mtu 1280
+lo_udp() { in_ns "$NS_CN" $HPY lo-udp --dst "$CN" --size 3000 2>&1; }
+snap S0
+out=$(lo_udp)
+snap S1
+if hjson 'd["intact"]' "$out" && [ "$(delta bad_exthdr)" = 0 ]; then ok "no conntrack: 3000-octet UDP over loopback (MTU 1280) delivered"; else not_ok "no conntrack: 3000-octet UDP over loopback (MTU 1280) delivered" "$out" "$(stats_diff)"; fi
+if command -v nft >/dev/null 2>&1; then
+	# Any ct expression makes the namespace track connections.
+	check "conntrack: nftables rule with a ct expression loaded" in_ns "$NS_CN" nft -f - <<-EOF
+	table inet m6ct {
+		chain in {
+			type filter hook input priority filter; policy accept;
+			ct state invalid counter
+		}
+	}
+	EOF
+	snap S0
+	out=$(lo_udp)
+	snap S1
+	if hjson 'd["intact"]' "$out"; then ok "conntrack: 3000-octet UDP over loopback delivered intact"; else not_ok "conntrack: 3000-octet UDP over loopback delivered intact" "$out" "$(stats_diff)"; fi
+	check_deltas "conntrack: UDP fragments: bad_exthdr 0" bad_exthdr=0
+
+	snap S0
+	out=$(in_ns "$NS_CN" $HPY lo-mh --dst "$CN" --len 2000 --type 30 2>&1)
+	wait_delta 5 mh_unknown_type 1
+	check_deltas "conntrack: 2000-octet MH type 30 over loopback, fragmented: judged whole (mh_unknown_type +1, bad_exthdr 0)" \
+		mh_unknown_type=1 bad_exthdr=0
+
+	snap S0
+	out=$(in_ns "$NS_CN" $HPY hao-frags --src "$CN" --dst "$CN" --hoa 2001:db8:2::99 --size 2000 --marker lofrag 2>&1)
+	wait_delta 5 hao_rx 1
+	check_deltas "conntrack: fragmented UDP behind a HAO without binding over loopback: judged whole and dropped (hao_rx, hao_dropped +1)" \
+		hao_rx=1 hao_dropped=1 bad_exthdr=0
+	sleep 0.3
+	if grep -q lofrag "$UDPOUT"; then not_ok "conntrack: the fragmented HAO datagram is not delivered" "$(grep lofrag "$UDPOUT")"; else ok "conntrack: the fragmented HAO datagram is not delivered"; fi
+
+	# A first fragment whose Destination Options header goes on in the
+	# next fragment (RFC 8200 4.5): nothing reassembles it, it is dropped.
+	snap S0
+	in_ns "$NS_MN" "$PYTHON" -c '
+import socket, struct, sys
+sys.path.insert(0, sys.argv[3])
+import mn
+hao = mn.destopt_hao(mn.IPPROTO_UDP, "2001:db8:2::98")
+frag = struct.pack("!BBHI", mn.IPPROTO_DSTOPTS, 0, 1, 0x5eed)
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+s.sendto(mn.ipv6(sys.argv[1], sys.argv[2], 44, frag + hao[:16]), (sys.argv[2], 0))
+' "$MN" "$CN" "$SELFTESTS_DIR"
+	wait_delta 5 bad_exthdr 1
+	check_deltas "a first fragment cut inside its Destination Options: dropped (bad_exthdr +1, hao_rx 0)" bad_exthdr=1 hao_rx=0
+	in_ns "$NS_CN" nft delete table inet m6ct
+	ip -n "$NS_CN" link set lo mtu 65536
+else
+	for t in "conntrack: ct rule loaded" "conntrack: UDP delivered" "conntrack: bad_exthdr 0" "conntrack: MH judged" \
+		"conntrack: HAO judged" "conntrack: HAO not delivered" "truncated first fragment dropped"; do
+		skip "$t" "nft not installed"
+	done
+fi
+
+# ================================================================ 4. HAO processed by the kernel
+diag "4. a HAO the kernel processed (route optimisation state, AH) before ESP is not swapped back"
+HOA_A=2001:db8:2::50
+KA=5050505050505050505050505050505050505050
+KAH=5151515151515151515151515151515151515151
+KESP=5252525252525252525252525252525252525252
+cli "$NS_CN" kbm add "$HOA_A" key "$KA" >/dev/null
+mn_check "AH+ESP: binding $HOA_A via $MN (Kbm BU)" \
+	bu --cn "$CN" --coa "$MN" --hoa "$HOA_A" --key "$KA" --seq 1 --lifetime 100 --ack --expect-ba status=0
+xok=1
+# kernel-notes 1: a wildcard route optimisation state lets ipv6_dest_hao()
+# process the option (only a HAO before AH reaches it with the module).
+ip -n "$NS_CN" xfrm state add src :: dst :: proto hao mode ro coa :: flag wildrecv || xok=0
+ip -n "$NS_CN" xfrm state add src "$HOA_A" dst "$CN" proto ah spi 0x1000 mode transport \
+	auth-trunc 'hmac(sha1)' "0x$KAH" 96 sel src "$HOA_A/128" dst "$CN/128" || xok=0
+ip -n "$NS_CN" xfrm state add src "$HOA_A" dst "$CN" proto esp spi 0x2000 mode transport \
+	replay-window 32 auth-trunc 'hmac(sha1)' "0x$KESP" 96 enc cipher_null "" \
+	sel src "$HOA_A/128" dst "$CN/128" || xok=0
+[ $xok = 1 ] || diag "xfrm states: setup failed"
+snap S0
+out=$(in_ns "$NS_MN" $HPY ah-esp --coa "$MN" --hoa "$HOA_A" --cn "$CN" --ah-spi 0x1000 --ah-key "$KAH" \
+	--esp-spi 0x2000 --esp-key "$KESP" 2>&1)
+wait_delta 5 hao_deferred 1
+sleep 0.5
+snap S1
+xs=$(ip -n "$NS_CN" -s xfrm state 2>&1)
+n_esp=$($PYTHON -c 'import re, sys
+t = sys.stdin.read()
+m = re.search(r"(\d+)\s*\(packets\)", t[t.find("spi 0x00002000"):])
+print(m.group(1) if m else "")' <<<"$xs")
+if [ "$n_esp" = 1 ]; then ok "AH+ESP: AH verified, the ESP state decrypted the packet (1 packet)"; else not_ok "AH+ESP: AH verified, the ESP state decrypted the packet (1 packet)" "$xs"; fi
+diag "AH+ESP: $(stats_diff)"
+n=$(($(delta hao_ipsec) + $(delta hao_accepted)))
+if [ "$n" = 1 ] && [ "$(delta hao_dropped)" = 0 ] && [ "$(delta be_sent)" = 0 ]; then
+	ok "AH+ESP: accepted for $HOA_A after decryption (hao_ipsec or hao_accepted +1, hao_dropped 0, no Binding Error)"
+else
+	not_ok "AH+ESP: accepted for $HOA_A after decryption (hao_ipsec or hao_accepted +1, hao_dropped 0, no Binding Error)" "$(stats_diff)" "$out"
+fi
+ip -n "$NS_CN" xfrm state flush
+
+# ================================================================ 5. user namespaces
+diag "5. the root of a user namespace administers its own network namespace only"
+if [ -e /proc/sys/kernel/unprivileged_userns_clone ]; then
+	USERNS_SYSCTL=$(cat /proc/sys/kernel/unprivileged_userns_clone)
+	sysctl -qw kernel.unprivileged_userns_clone=1
+fi
+UNS_HOA=2001:db8:2::77
+UNS_KEY=7777777777777777777777777777777777777777
+uns_script='"$0" kbm add "$1" key "$2" && "$0" -j kbm show'
+out=$(unshare -Urn sh -c "$uns_script" "$MIP6SEC_CLI" "$UNS_HOA" "$UNS_KEY" 2>&1)
+rc=$?
+if [ $rc = 0 ] && grep -q "$UNS_HOA" <<<"$out"; then ok "unshare -Urn (root): kbm add and kbm show in the new namespace"; else not_ok "unshare -Urn (root): kbm add and kbm show in the new namespace" "exit $rc" "$out"; fi
+out=$(as_nobody unshare -Urn sh -c "$uns_script" "$MIP6SEC_CLI" "$UNS_HOA" "$UNS_KEY" 2>&1)
+rc=$?
+if [ $rc = 0 ] && grep -q "$UNS_HOA" <<<"$out"; then ok "unshare -Urn (uid 65534): kbm add and kbm show in its own namespace"; else not_ok "unshare -Urn (uid 65534): kbm add and kbm show in its own namespace" "exit $rc" "$out"; fi
+out=$(unshare -Ur "$MIP6SEC_CLI" kbm add "$UNS_HOA" key "$UNS_KEY" 2>&1)
+rc=$?
+if [ $rc != 0 ] && grep -q "not permitted" <<<"$out"; then ok "unshare -Ur: kbm add in a namespace the user namespace does not own: not permitted"; else not_ok "unshare -Ur: kbm add in a namespace the user namespace does not own: not permitted" "exit $rc" "$out"; fi
+out=$(as_nobody unshare -Ur "$MIP6SEC_CLI" kbm show 2>&1)
+rc=$?
+if [ $rc != 0 ] && grep -q "not permitted" <<<"$out"; then ok "unshare -Ur (uid 65534): kbm show of the initial namespace: not permitted"; else not_ok "unshare -Ur (uid 65534): kbm show of the initial namespace: not permitted" "exit $rc" "$out"; fi
+if cli - kbm show "$UNS_HOA" >/dev/null 2>&1; then not_ok "the keys added in the user namespaces are not in the initial namespace"; else ok "the keys added in the user namespaces are not in the initial namespace"; fi
+
+# ================================================================ 6. reaper
+diag "6. the reaper and Binding Updates refreshing expired bindings in place"
+# The reaper judges an entry expired without the lock, then takes the lock
+# to unlink it; a BU that refreshed the entry in place in between (and got
+# status 0) must keep its binding. N bindings of lifetime 4 s, each
+# refreshed every 4 s, so that refreshes land around expiries while the
+# reaper runs every 5 s; a refresh shows as binding-new (the entry had
+# expired) or binding-update. A binding-del "expired" less than 3 s after
+# a refresh of the same home address is the race.
+RN=24
+RSECS=24
+out=$(in_ns "$NS_CN" "$PYTHON" "$MNPY" provision --prefix 2001:db8:6:: --count "$RN" 2>&1 | tail -n1)
+[[ $out == OK* ]] || diag "provision: $out"
+echo 4 >$PARAMS/max_lifetime
+EV=$TMP/reap.events
+cli "$NS_CN" -j monitor 2>&1 | $HPY stamp >"$EV" &
+bg_track $!
+sleep 1
+out=$(in_ns "$NS_MN" $HPY refresh --cn "$CN" --coa "$MN" --prefix 2001:db8:6:: --count "$RN" \
+	--period 4.0 --secs "$RSECS" 2>&1)
+diag "refresh: $out"
+sleep 1
+echo 420 >$PARAMS/max_lifetime
+verdict=$($PYTHON - "$EV" <<'PYEOF'
+import json, sys
+last = {}
+refreshes = dels = 0
+bad = []
+for line in open(sys.argv[1]):
+    t, _, js = line.partition(' ')
+    try:
+        e = json.loads(js)
+    except ValueError:
+        continue
+    h, ev = e.get('hoa'), e.get('event')
+    if ev in ('binding-new', 'binding-update'):
+        refreshes += 1
+        last[h] = float(t)
+    elif ev == 'binding-del' and e.get('reason') == 'expired':
+        dels += 1
+        if h in last and float(t) - last[h] < 3.0:
+            bad.append('%s %.2fs after its refresh' % (h, float(t) - last[h]))
+print('refreshes=%d expired=%d raced=%d %s' % (refreshes, dels, len(bad), '; '.join(bad[:3])))
+PYEOF
+)
+diag "reaper: $verdict"
+if [[ $verdict == *" raced=0 "* ]] && [[ $verdict != refreshes=0* ]]; then
+	ok "reaper: no binding refreshed in place was reaped as expired ($RN bindings, ${RSECS}s)"
+else
+	not_ok "reaper: no binding refreshed in place was reaped as expired ($RN bindings, ${RSECS}s)" "$verdict"
+fi
+
+mn_stop
+echo 1000 >$PARAMS/be_ratelimit_ms
+ktap_finished
