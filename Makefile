@@ -14,7 +14,8 @@
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
-VERSION := 0.1
+# The one version (kernel/version.h); scripts/version-check.sh checks the rest.
+VERSION := $(shell sed -n 's/^\#define MIP6SEC_VERSION[[:space:]]*"\(.*\)"$$/\1/p' kernel/version.h)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -45,7 +46,7 @@ module: kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 cli:
-	$(MAKE) -C userspace MIP6SEC_VERSION=$(VERSION)
+	$(MAKE) -C userspace VERSION=$(VERSION)
 
 # Zero sparse warnings: any "warning:" or "error:" line fails the target.
 sparse: kdir
