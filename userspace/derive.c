@@ -69,7 +69,10 @@ static int parse_root(struct derive_args *a, const char *type, char *val)
 	if (!strcmp(val, "-")) {
 		err = read_hex_file(type, type, val, &a->key, &a->key_len);
 	} else {
-		err = parse_hex(val, strlen(val), type, &a->key, &a->key_len);
+		err = inline_key_check(type, "\"-\" (standard input)");
+		if (!err)
+			err = parse_hex(val, strlen(val), type, &a->key,
+					&a->key_len);
 		/* Shorten the time the key is visible in /proc/PID/cmdline. */
 		explicit_bzero(val, strlen(val));
 	}

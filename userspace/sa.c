@@ -164,7 +164,10 @@ static int sa_add_key(struct sa_add_args *a, const struct sa_key_kw *k,
 	if (!strcmp(kw, k->file_kw)) {
 		err = read_hex_file(kw, what, val, &a->in, &a->in_len);
 	} else {
-		err = parse_hex(val, strlen(val), what, &a->in, &a->in_len);
+		err = inline_key_check(kw, "the -file form (mode 0600)");
+		if (!err)
+			err = parse_hex(val, strlen(val), what, &a->in,
+					&a->in_len);
 		/* Shorten the time the key is visible in /proc/PID/cmdline. */
 		explicit_bzero(val, strlen(val));
 	}
