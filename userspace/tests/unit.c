@@ -455,6 +455,11 @@ static void test_nai_escape(void)
 	NAI_CASE("NAI: a NUL", "a\0b", "a\\x00b", "a\\\\x00b");
 	NAI_CASE("NAI: UTF-8 escaped too", "j\xc3\xbcrgen@x",
 		 "j\\xc3\\xbcrgen@x", "j\\\\xc3\\\\xbcrgen@x");
+	/* Modules from 0.2 on send the NAI as a string, with its NUL. */
+	nai_case("NAI: a terminating NUL is not part of it", "a@b", 4, "a@b",
+		 "a@b");
+	nai_case("NAI: only one terminating NUL is taken off", "a\0", 3,
+		 "a\\x00", "a\\\\x00");
 
 	memset(raw, 0xff, sizeof(raw));
 	nla_put(big, MIP6SEC_A_NAI, MIP6SEC_NAI_MAX, raw);
@@ -462,6 +467,16 @@ static void test_nai_escape(void)
 	fclose(c.fp);
 	check("NAI: 253 escaped octets fit",
 	      c.len == strlen("[key-request] nai \n") + 4 * MIP6SEC_NAI_MAX);
+	free(c.buf);
+	nlmsg_free(big);
+
+	big = msg_new(MIP6SEC_CMD_KEY_REQUEST_NTF, 0);
+	raw[MIP6SEC_NAI_MAX - 1] = 0;	/* 252 octets and the NUL */
+	nla_put(big, MIP6SEC_A_NAI, MIP6SEC_NAI_MAX, raw);
+	monitor_print(cap_open(&c, false, false), nlmsg_hdr(big));
+	fclose(c.fp);
+	check("NAI: 252 octets and a NUL",
+	      c.len == strlen("[key-request] nai \n") + 4 * (MIP6SEC_NAI_MAX - 1));
 	free(c.buf);
 	nlmsg_free(big);
 }
