@@ -163,6 +163,19 @@ else
 	skip "derive: Python vectors" "no python3"
 fi
 
+# --- the independent check of Documentation/mip6sec.rst: openssl kdf ---
+if command -v openssl >/dev/null && openssl kdf -help >/dev/null 2>&1; then
+	U=00112233445566778899aabbccddeeff
+	info=$(printf 'rfc4285-MN-AAA-key' | od -An -tx1 | tr -d ' \n')000010
+	want=$(openssl kdf -keylen 16 -kdfopt digest:SHA256 -kdfopt mode:EXPAND_ONLY \
+		-kdfopt hexkey:$U -kdfopt hexinfo:"$info" HKDF | tr -d ':' | tr 'A-F' 'a-f')
+	got=$(echo $U | "$BIN" derive mn-aaa usrk - | awk '{ print $2 }')
+	result "$([ -n "$want" ] && [ "$got" = "$want" ] && echo 0 || echo 1)" \
+		"derive mn-aaa = openssl kdf HKDF EXPAND_ONLY (the documented check)" "openssl: $want" "derive: $got"
+else
+	skip "derive = openssl kdf" "openssl 3 missing"
+fi
+
 # --- derive argument errors: exit 1, a message, nothing on stdout ---
 EMSK=$(printf '%064d' 0)$(printf '%064d' 1)
 USRK=00112233445566778899aabbccddeeff
