@@ -108,6 +108,10 @@ static int parse_args(struct derive_args *a, int argc, char **argv)
 			return usage_error("unknown argument \"%s\"", kw);
 		if (i + 1 >= argc)
 			return usage_error("\"%s\" needs an argument", kw);
+		if (!strcmp(val, "session-id") || !strcmp(val, "ha") ||
+		    !strcmp(val, "par") || !strcmp(val, "len"))
+			return usage_error("\"%s\" needs a value, not the keyword \"%s\" (an empty shell variable?)",
+					   kw, val);
 		if (!strcmp(kw, "session-id")) {
 			if (a->sid)
 				return usage_error("duplicate \"%s\"", kw);

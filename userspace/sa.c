@@ -311,6 +311,11 @@ static int sa_add_parse(struct sa_add_args *a, int argc, char **argv)
 			return usage_error("unknown argument \"%s\"", argv[0]);
 		if (argc < 2)
 			return usage_error("\"%s\" needs an argument", argv[0]);
+		/* "session-id $SID ha ..." with $SID empty: say so. */
+		if (i != KW_NAI &&
+		    (find_key_kw(argv[1]) || find_add_kw(argv[1]) >= 0))
+			return usage_error("\"%s\" needs a value, not the keyword \"%s\" (an empty shell variable?)",
+					   argv[0], argv[1]);
 		if (k) {
 			err = sa_add_key(a, k, argv[0], argv[1]);
 		} else if (HAS(a, i)) {

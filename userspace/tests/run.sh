@@ -236,6 +236,7 @@ dtc "duplicate session-id" 'duplicate "session-id"' usrk emsk $EMSK session-id $
 dtc "duplicate len"      'duplicate "len"' usrk emsk $EMSK session-id $SID len 16 len 16
 dtc "unknown argument"   'unknown argument "hoa"' mn-ha usrk $USRK hoa $HA
 dtc "dangling ha"        '"ha" needs an argument' mn-ha usrk $USRK ha
+dtc "empty \$SID: the keyword after it" '=Error: "session-id" needs a value, not the keyword "ha" (an empty shell variable?)' mn-ha emsk $EMSK session-id ha $HA
 dtc "dangling len"       '"len" needs an argument' usrk emsk $EMSK session-id $SID len
 dtc "help with args"     "derive help takes no arguments" help me
 printf '%s\n' "${EMSK:0:100}" >"$tmp/short.hex"
@@ -282,6 +283,8 @@ satc "no key, all else"    "sa add needs a key" "${A[@]}" use mn-ha hoa 2001:db8
 satc "unknown argument"    '=Error: unknown argument "cn"' "${A[@]}" use fbu key "$K16" cn ::1
 satc "unknown, dangling"   'unknown argument "frob"' "${A[@]}" frob
 satc "dangling nai"        '=Error: "nai" needs an argument' nai
+satc "empty \$SID before ha" '=Error: "session-id" needs a value, not the keyword "ha" (an empty shell variable?)' "${A[@]}" use mn-ha session-id ha 2001:db8::1 emsk "$EMSK"
+satc "empty \$SPI before use" '=Error: "spi" needs a value, not the keyword "use" (an empty shell variable?)' nai a@b spi use mn-ha key "$K16"
 satc "dangling key"        '"key" needs an argument' "${A[@]}" use fbu key
 satc "dangling emsk-file"  '"emsk-file" needs an argument' "${A[@]}" use mn-ha emsk-file
 satc "dangling usrk-len"   '"usrk-len" needs an argument' "${A[@]}" use mn-ha usrk-len
