@@ -36,13 +36,13 @@ static void usage(FILE *fp)
 	size_t i;
 
 	fputs("Usage: mip6sec [ OPTIONS ] OBJECT { COMMAND | help }\n"
+	      "       mip6sec [ OPTIONS ] -batch FILE [ -force ]\n"
 	      "       mip6sec { -V | --version }\n"
 	      "where  OBJECT := {", fp);
 	for (i = 0; i < ARRAY_SIZE(objects); i++)
 		if (objects[i].help)
 			fprintf(fp, "%s %s", i ? " |" : "", objects[i].name);
 	fputs(" }\n"
-	      "       mip6sec [ OPTIONS ] -batch FILE [ -force ]\n"
 	      "       OPTIONS := { -j[son] | -p[retty] | -a[ll] | -t[imestamp] |\n"
 	      "                    -ts[hort] }\n", fp);
 	for (i = 0; i < ARRAY_SIZE(objects); i++)
