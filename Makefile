@@ -17,7 +17,7 @@
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
-# The one version (kernel/version.h); scripts/version-check.sh checks the rest.
+# The one version (kernel/version.h); scripts/pkg-check.sh checks the rest.
 VERSION := $(shell sed -n 's/^\#define MIP6SEC_VERSION[[:space:]]*"\(.*\)"$$/\1/p' kernel/version.h)
 PREFIX ?= /usr/local
 DESTDIR ?=
