@@ -108,9 +108,10 @@ build/man/mip6sec.8: Documentation/mip6sec.8.rst scripts/gen-man.py \
 
 # Debian packages, built from a copy of the tree (dpkg-buildpackage writes
 # next to it); nothing is rebuilt while the sources are older.
-DEB_SOURCES := $(shell { git ls-files --cached --others --exclude-standard 2>/dev/null || \
-	find . -path ./build -prune -o -path ./.git -prune -o -type f -print | cut -c3-; } | \
-	grep -v '^\(selftests\|bench\|build\)/')
+DEB_FILES := $(shell { git ls-files --cached --others --exclude-standard 2>/dev/null || \
+	find . -path ./build -prune -o -path ./.git -prune -o -type f -print | cut -c3-; })
+DEB_SOURCES := $(filter Makefile Kbuild dkms.conf README.md kernel/% include/% userspace/% \
+	dist/% debian/% Documentation/% scripts/gen-man.py,$(DEB_FILES))
 DEB_DEBS := build/deb/mip6sec-dkms_$(VERSION)_all.deb \
 	build/deb/mip6sec_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
 deb: $(DEB_DEBS)
