@@ -250,11 +250,22 @@ if [ -f "$DKMS_DEB" ] && command -v dkms >/dev/null; then
 		[ -n "$ko" ] && result "$([ -n "$(modinfo -F signer "$ko")" ]; echo $?)" \
 			"dkms signed the module for $k ($(modinfo -F signer "$ko"))"
 	done
+	# One kernel per mktarball (dkms 3.0.10 archives only the first -k),
+	# merged into the one tarball the postinst looks for.
 	rm -f "build/deb/mip6sec-$VERSION.dkms.tar.gz"
-	out=$(dkms mktarball -m mip6sec -v "$VERSION" "${ks[@]}" --binaries-only \
-		--archive "mip6sec-$VERSION.dkms.tar.gz" "${dk[@]}" 2>&1) &&
-		cp "$d/tree/mip6sec/$VERSION/tarball/mip6sec-$VERSION.dkms.tar.gz" build/deb/
-	result $? "dkms mktarball: build/deb/mip6sec-$VERSION.dkms.tar.gz" "$(tail -n 3 <<<"$out")"
+	mkdir -p "$d/merge"
+	rc=0
+	for ((i = 1; i < ${#ks[@]}; i += 2)); do
+		out=$(dkms mktarball -m mip6sec -v "$VERSION" -k "${ks[i]}" --binaries-only \
+			--archive "mip6sec-${ks[i]}.dkms.tar.gz" "${dk[@]}" 2>&1) &&
+			tar -xzf "$d/tree/mip6sec/$VERSION/tarball/mip6sec-${ks[i]}.dkms.tar.gz" -C "$d/merge" ||
+			{ rc=1; echo "$out" | sed 's/^/# /'; }
+	done
+	[ $rc -eq 0 ] && tar -czf "build/deb/mip6sec-$VERSION.dkms.tar.gz" -C "$d/merge" .
+	rc=$?
+	got=$(tar -tzf "build/deb/mip6sec-$VERSION.dkms.tar.gz" 2>/dev/null | grep -c '/module/mip6sec.ko')
+	result "$([ $rc -eq 0 ] && [ "$got" -eq $((${#ks[@]} / 2)) ]; echo $?)" \
+		"dkms mktarball: build/deb/mip6sec-$VERSION.dkms.tar.gz, $got kernels"
 fi
 
 echo "1..$n"
