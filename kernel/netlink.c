@@ -346,13 +346,50 @@ static int mip6sec_nl_kbm_get(struct sk_buff *skb, struct genl_info *info)
 	return reply_send(info, msg, hdr, err);
 }
 
+/*
+ * The attributes of a dump request, checked against @policy when the dump
+ * started; this finds them again. Checks of their values are made here,
+ * in the dump itself: errors of a .start callback reach userspace without
+ * their extack message on 6.1, errors of a dump with it (in NLMSG_DONE).
+ */
+static int dump_attrs(struct netlink_callback *cb, struct nlattr **tb,
+		      const struct nla_policy *policy)
+{
+	return genlmsg_parse(cb->nlh, &mip6sec_genl_family, tb, MIP6SEC_A_MAX,
+			     policy, cb->extack);
+}
+
+/*
+ * kbm-get and binding-get dumps list every entry: a home address in the
+ * request would be a filter they do not apply, so it is refused rather
+ * than ignored (a do request gets one entry).
+ */
+static int hoa_dump_check(struct netlink_callback *cb)
+{
+	struct nlattr *tb[MIP6SEC_A_MAX + 1];
+	int err;
+
+	err = dump_attrs(cb, tb, mip6sec_hoa_policy);
+	if (err)
+		return err;
+	if (tb[MIP6SEC_A_HOA]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, tb[MIP6SEC_A_HOA],
+				    "a dump takes no home address: request one entry without NLM_F_DUMP");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int mip6sec_nl_kbm_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mip6sec_net *mn = mip6sec_pernet(sock_net(skb->sk));
 	struct mip6sec_kbm *kbm;
 	long idx = 0, start = cb->args[0];
-	int err = 0;
+	int err;
 
+	err = hoa_dump_check(cb);
+	if (err)
+		return err;
 	mutex_lock(&mn->kbm.lock);
 	cb->seq = mn->kbm.genid;
 	list_for_each_entry(kbm, &mn->kbm.list, list) {
@@ -434,8 +471,11 @@ static int mip6sec_nl_binding_dump(struct sk_buff *skb,
 	struct mip6sec_net *mn = mip6sec_pernet(sock_net(skb->sk));
 	const struct mip6sec_binding *b;
 	long idx = 0, start = cb->args[0];
-	int err = 0;
+	int err;
 
+	err = hoa_dump_check(cb);
+	if (err)
+		return err;
 	rcu_read_lock();
 	cb->seq = READ_ONCE(mn->bcache.genid);
 	list_for_each_entry_rcu(b, &mn->bcache.list, list) {
@@ -670,53 +710,6 @@ static int mip6sec_nl_sa_get(struct sk_buff *skb, struct genl_info *info)
 	return reply_send(info, msg, hdr, err);
 }
 
-/*
- * The attributes of a dump request, checked against @policy (the dump's
- * first step did that already, this only finds them again).
- */
-static int dump_attrs(struct netlink_callback *cb, struct nlattr **tb,
-		      const struct nla_policy *policy)
-{
-	return genlmsg_parse(cb->nlh, &mip6sec_genl_family, tb, MIP6SEC_A_MAX,
-			     policy, cb->extack);
-}
-
-/*
- * kbm-get and binding-get dumps list every entry: a home address in the
- * request would be a filter they do not apply, so it is refused rather
- * than ignored (a do request gets one entry).
- */
-static int mip6sec_nl_hoa_dump_start(struct netlink_callback *cb)
-{
-	struct nlattr *tb[MIP6SEC_A_MAX + 1];
-	int err;
-
-	err = dump_attrs(cb, tb, mip6sec_hoa_policy);
-	if (err)
-		return err;
-	if (tb[MIP6SEC_A_HOA]) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, tb[MIP6SEC_A_HOA],
-				    "a dump takes no home address: request one entry without NLM_F_DUMP");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* An sa-get dump may be filtered by NAI (and SPI): check the NAI first. */
-static int mip6sec_nl_sa_dump_start(struct netlink_callback *cb)
-{
-	struct nlattr *tb[MIP6SEC_A_MAX + 1];
-	u8 len;
-	int err;
-
-	err = dump_attrs(cb, tb, mip6sec_sa_policy);
-	if (err)
-		return err;
-	if (tb[MIP6SEC_A_NAI] && !nai_get(tb[MIP6SEC_A_NAI], &len, cb->extack))
-		return -EINVAL;
-	return 0;
-}
-
 /* A dump request may carry an NAI (and an SPI): then only those SAs. */
 static int mip6sec_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -733,8 +726,7 @@ static int mip6sec_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (err)
 		return err;
 	if (tb[MIP6SEC_A_NAI]) {
-		/* mip6sec_nl_sa_dump_start() checked it */
-		nai = nai_get(tb[MIP6SEC_A_NAI], &nai_len, NULL);
+		nai = nai_get(tb[MIP6SEC_A_NAI], &nai_len, cb->extack);
 		if (!nai)
 			return -EINVAL;
 	}
@@ -796,7 +788,6 @@ static const struct genl_ops mip6sec_genl_ops[] = {
 	{
 		.cmd = MIP6SEC_CMD_KBM_GET,
 		.doit = mip6sec_nl_kbm_get,
-		.start = mip6sec_nl_hoa_dump_start,
 		.dumpit = mip6sec_nl_kbm_dump,
 		.policy = mip6sec_hoa_policy,
 		.maxattr = MIP6SEC_A_MAX,
@@ -805,7 +796,6 @@ static const struct genl_ops mip6sec_genl_ops[] = {
 	{
 		.cmd = MIP6SEC_CMD_BINDING_GET,
 		.doit = mip6sec_nl_binding_get,
-		.start = mip6sec_nl_hoa_dump_start,
 		.dumpit = mip6sec_nl_binding_dump,
 		.policy = mip6sec_hoa_policy,
 		.maxattr = MIP6SEC_A_MAX,
@@ -855,7 +845,6 @@ static const struct genl_ops mip6sec_genl_ops[] = {
 	{
 		.cmd = MIP6SEC_CMD_SA_GET,
 		.doit = mip6sec_nl_sa_get,
-		.start = mip6sec_nl_sa_dump_start,
 		.dumpit = mip6sec_nl_sa_dump,
 		.policy = mip6sec_sa_policy,
 		.maxattr = MIP6SEC_A_MAX,

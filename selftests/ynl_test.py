@@ -224,6 +224,8 @@ def run_admin(res, ynl, evs, spec, cli):
               'sa-get dump filtered by nai and spi', d1)
     d2 = dump('sa-get', {'nai': 'bob@example.org'})
     res.check(d2 == [], 'sa-get dump filtered by another nai: empty', d2)
+    expect_error(res, 'sa-get dump filtered by an empty NAI: refused',
+                 lambda: dump('sa-get', {'nai': ''}), [errno.EINVAL], 'NAI must be')
     if cli:
         compare_cli(res, 'CLI sa show -j = YNL sa-get dump',
                     sorted(d, key=lambda o: o['spi']),
