@@ -17,6 +17,7 @@
 
 #include "mip6sec.h"
 #include "mh.h"
+#include "version.h"
 
 unsigned int mip6sec_net_id __read_mostly;
 
@@ -428,3 +429,4 @@ MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The mip6sec developers");
 MODULE_DESCRIPTION("Mobile IPv6 signalling security: Binding Update authentication, binding cache, Home Address option validation");
 MODULE_ALIAS_GENL_FAMILY(MIP6SEC_FAMILY_NAME);
+MODULE_VERSION(MIP6SEC_VERSION);

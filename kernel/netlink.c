@@ -71,7 +71,12 @@ static const struct genl_multicast_group mip6sec_mcgrps[] = {
 	[MIP6SEC_A_KEY_NAME] = REJECT_ARG,				\
 	[MIP6SEC_A_REPLAY] = REJECT_ARG
 
-#define NAI_POLICY	NLA_POLICY_RANGE(NLA_BINARY, 1, MIP6SEC_NAI_MAX)
+/*
+ * An NAI is a string of 1 to MIP6SEC_NAI_MAX octets. Requests may end it
+ * with a NUL or not (NLA_STRING checks the length without it; nai_get()
+ * refuses an empty one); replies and events always NUL-terminate it.
+ */
+#define NAI_POLICY	{ .type = NLA_STRING, .len = MIP6SEC_NAI_MAX }
 #define SPI_POLICY	NLA_POLICY_MIN(NLA_U32, MIP6SEC_SPI_MIN)
 
 /* Not const: the policy's pointer is const only from 6.2 on. */
@@ -151,13 +156,13 @@ static size_t kbm_msg_size(void)
 static size_t binding_msg_size(void)
 {
 	return nla_total_size(sizeof(struct in6_addr)) * 3 +	/* hoa, coa, cn */
-	       nla_total_size(MIP6SEC_NAI_MAX) +		/* nai */
+	       nla_total_size(MIP6SEC_NAI_MAX + 1) +		/* nai */
 	       nla_total_size(sizeof(u32)) * 5; /* seq, lifetime, auth, reason, spi */
 }
 
 static size_t sa_msg_size(void)
 {
-	return nla_total_size(MIP6SEC_NAI_MAX) +		/* nai */
+	return nla_total_size(MIP6SEC_NAI_MAX + 1) +		/* nai */
 	       nla_total_size(MIP6SEC_KEY_NAME_LEN) +		/* key-name */
 	       nla_total_size(sizeof(struct in6_addr)) +	/* hoa */
 	       nla_total_size(sizeof(u32)) * 5 +  /* spi, use, lifetime, replay,
@@ -168,7 +173,7 @@ static size_t sa_msg_size(void)
 
 static size_t event_msg_size(void)
 {
-	return nla_total_size(MIP6SEC_NAI_MAX) +		/* nai */
+	return nla_total_size(MIP6SEC_NAI_MAX + 1) +		/* nai */
 	       nla_total_size(sizeof(struct in6_addr)) * 3 +	/* ha, hoa/pcoa, coa */
 	       nla_total_size(sizeof(u32)) * 4;	/* spi, use, seq, lifetime */
 }
@@ -182,6 +187,36 @@ static size_t rr_msg_size(void)
 static struct mip6sec_net *info_pernet(struct genl_info *info)
 {
 	return mip6sec_pernet(genl_info_net(info));
+}
+
+/* The NAI of a request, without its terminating NUL if it has one. */
+static const u8 *nai_get(const struct nlattr *nla, u8 *len,
+			 struct netlink_ext_ack *extack)
+{
+	const u8 *nai = nla_data(nla);
+	int n = nla_len(nla);
+
+	if (n && !nai[n - 1])
+		n--;
+	if (!n || memchr(nai, 0, n)) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "NAI must be 1 to 253 octets, without a NUL inside");
+		return NULL;
+	}
+	*len = n;
+	return nai;
+}
+
+/* An NAI in a reply or event: NUL-terminated, as YNL strings are. */
+static int put_nai(struct sk_buff *skb, const u8 *nai, u8 len)
+{
+	struct nlattr *nla = nla_reserve(skb, MIP6SEC_A_NAI, len + 1);
+
+	if (!nla)
+		return -EMSGSIZE;
+	memcpy(nla_data(nla), nai, len);
+	((u8 *)nla_data(nla))[len] = 0;
+	return 0;
 }
 
 static int kbm_add(struct genl_info *info, const u8 *key)
@@ -323,13 +358,50 @@ static int mip6sec_nl_kbm_get(struct sk_buff *skb, struct genl_info *info)
 	return reply_send(info, msg, hdr, err);
 }
 
+/*
+ * The attributes of a dump request, checked against @policy when the dump
+ * started; this finds them again. Checks of their values are made here,
+ * in the dump itself: errors of a .start callback reach userspace without
+ * their extack message on 6.1, errors of a dump with it (in NLMSG_DONE).
+ */
+static int dump_attrs(struct netlink_callback *cb, struct nlattr **tb,
+		      const struct nla_policy *policy)
+{
+	return genlmsg_parse(cb->nlh, &mip6sec_genl_family, tb, MIP6SEC_A_MAX,
+			     policy, cb->extack);
+}
+
+/*
+ * kbm-get and binding-get dumps list every entry: a home address in the
+ * request would be a filter they do not apply, so it is refused rather
+ * than ignored (a do request gets one entry).
+ */
+static int hoa_dump_check(struct netlink_callback *cb)
+{
+	struct nlattr *tb[MIP6SEC_A_MAX + 1];
+	int err;
+
+	err = dump_attrs(cb, tb, mip6sec_hoa_policy);
+	if (err)
+		return err;
+	if (tb[MIP6SEC_A_HOA]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, tb[MIP6SEC_A_HOA],
+				    "a dump takes no home address: request one entry without NLM_F_DUMP");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int mip6sec_nl_kbm_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mip6sec_net *mn = mip6sec_pernet(sock_net(skb->sk));
 	struct mip6sec_kbm *kbm;
 	long idx = 0, start = cb->args[0];
-	int err = 0;
+	int err;
 
+	err = hoa_dump_check(cb);
+	if (err)
+		return err;
 	mutex_lock(&mn->kbm.lock);
 	cb->seq = mn->kbm.genid;
 	list_for_each_entry(kbm, &mn->kbm.list, list) {
@@ -370,7 +442,7 @@ static int binding_fill(struct sk_buff *skb, const struct mip6sec_binding *b)
 	    nla_put_u32(skb, MIP6SEC_A_LIFETIME, mip6sec_binding_lifetime(b)) ||
 	    nla_put_u32(skb, MIP6SEC_A_AUTH, b->auth))
 		return -EMSGSIZE;
-	if (b->nai_len && nla_put(skb, MIP6SEC_A_NAI, b->nai_len, b->nai))
+	if (b->nai_len && put_nai(skb, b->nai, b->nai_len))
 		return -EMSGSIZE;
 	if ((b->nai_len || b->auth == MIP6SEC_AUTH_IPSEC) &&
 	    nla_put_u32(skb, MIP6SEC_A_SPI, b->spi))
@@ -411,8 +483,11 @@ static int mip6sec_nl_binding_dump(struct sk_buff *skb,
 	struct mip6sec_net *mn = mip6sec_pernet(sock_net(skb->sk));
 	const struct mip6sec_binding *b;
 	long idx = 0, start = cb->args[0];
-	int err = 0;
+	int err;
 
+	err = hoa_dump_check(cb);
+	if (err)
+		return err;
 	rcu_read_lock();
 	cb->seq = READ_ONCE(mn->bcache.genid);
 	list_for_each_entry_rcu(b, &mn->bcache.list, list) {
@@ -539,8 +614,6 @@ static int sa_add(struct genl_info *info, const struct nlattr *key)
 {
 	struct nlattr **attrs = info->attrs;
 	struct mip6sec_sa_params sp = {
-		.nai = nla_data(attrs[MIP6SEC_A_NAI]),
-		.nai_len = nla_len(attrs[MIP6SEC_A_NAI]),
 		.spi = nla_get_u32(attrs[MIP6SEC_A_SPI]),
 		.use = nla_get_u32(attrs[MIP6SEC_A_SA_USE]),
 		.key = nla_data(key),
@@ -549,6 +622,9 @@ static int sa_add(struct genl_info *info, const struct nlattr *key)
 	struct in6_addr hoa;
 	unsigned int i;
 
+	sp.nai = nai_get(attrs[MIP6SEC_A_NAI], &sp.nai_len, info->extack);
+	if (!sp.nai)
+		return -EINVAL;
 	/* RFC 7542: UTF-8, no control characters (also keeps logs clean). */
 	for (i = 0; i < sp.nai_len; i++) {
 		if (sp.nai[i] < 0x20 || sp.nai[i] == 0x7f) {
@@ -608,14 +684,18 @@ static int mip6sec_nl_sa_add(struct sk_buff *skb, struct genl_info *info)
 
 static int mip6sec_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *nai = info->attrs[MIP6SEC_A_NAI];
+	const u8 *nai;
+	u8 nai_len;
 	u32 spi;
 
 	if (GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_NAI))
 		return -EINVAL;
+	nai = nai_get(info->attrs[MIP6SEC_A_NAI], &nai_len, info->extack);
+	if (!nai)
+		return -EINVAL;
 	if (info->attrs[MIP6SEC_A_SPI])
 		spi = nla_get_u32(info->attrs[MIP6SEC_A_SPI]);
-	return mip6sec_sa_del(info_pernet(info), nla_data(nai), nla_len(nai),
+	return mip6sec_sa_del(info_pernet(info), nai, nai_len,
 			      info->attrs[MIP6SEC_A_SPI] ? &spi : NULL,
 			      info->extack);
 }
@@ -623,7 +703,7 @@ static int mip6sec_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
 /* Never puts the key. Caller holds the SA table mutex. */
 static int sa_fill(struct sk_buff *skb, struct mip6sec_sa *sa)
 {
-	if (nla_put(skb, MIP6SEC_A_NAI, sa->nai->len, sa->nai->id) ||
+	if (put_nai(skb, sa->nai->id, sa->nai->len) ||
 	    nla_put_u32(skb, MIP6SEC_A_SPI, sa->spi) ||
 	    nla_put_u32(skb, MIP6SEC_A_SA_USE, sa->use) ||
 	    nla_put_u32(skb, MIP6SEC_A_REPLAY, sa->replay) ||
@@ -647,15 +727,19 @@ static int sa_fill(struct sk_buff *skb, struct mip6sec_sa *sa)
 static int mip6sec_nl_sa_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mip6sec_net *mn = info_pernet(info);
-	struct nlattr *nai = info->attrs[MIP6SEC_A_NAI];
 	struct mip6sec_sa *sa = NULL;
 	struct mip6sec_nai *n;
 	struct sk_buff *msg;
+	const u8 *nai;
+	u8 nai_len;
 	void *hdr;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_NAI) ||
 	    GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_SPI))
+		return -EINVAL;
+	nai = nai_get(info->attrs[MIP6SEC_A_NAI], &nai_len, info->extack);
+	if (!nai)
 		return -EINVAL;
 
 	msg = reply_new(info, MIP6SEC_CMD_SA_GET, sa_msg_size(), &hdr);
@@ -664,7 +748,7 @@ static int mip6sec_nl_sa_get(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&mn->sa.lock);
 	rcu_read_lock();
-	n = mip6sec_nai_lookup(mn, nla_data(nai), nla_len(nai));
+	n = mip6sec_nai_lookup(mn, nai, nai_len);
 	if (n)
 		sa = mip6sec_sa_find(n, nla_get_u32(info->attrs[MIP6SEC_A_SPI]));
 	rcu_read_unlock();
@@ -682,21 +766,24 @@ static int mip6sec_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nlattr *tb[MIP6SEC_A_MAX + 1];
 	long idx = 0, start = cb->args[0];
 	const struct mip6sec_nai *n;
+	const u8 *nai = NULL;
 	struct mip6sec_sa *sa;
+	u8 nai_len = 0;
 	int err;
 
-	/* Validated against the policy when the dump started. */
-	err = genlmsg_parse(cb->nlh, &mip6sec_genl_family, tb, MIP6SEC_A_MAX,
-			    mip6sec_sa_policy, NULL);
+	err = dump_attrs(cb, tb, mip6sec_sa_policy);
 	if (err)
 		return err;
+	if (tb[MIP6SEC_A_NAI]) {
+		nai = nai_get(tb[MIP6SEC_A_NAI], &nai_len, cb->extack);
+		if (!nai)
+			return -EINVAL;
+	}
 
 	mutex_lock(&mn->sa.lock);
 	cb->seq = mn->sa.genid;
 	list_for_each_entry(n, &mn->sa.list, list) {
-		if (tb[MIP6SEC_A_NAI] &&
-		    (nla_len(tb[MIP6SEC_A_NAI]) != n->len ||
-		     memcmp(nla_data(tb[MIP6SEC_A_NAI]), n->id, n->len)))
+		if (nai && (nai_len != n->len || memcmp(nai, n->id, n->len)))
 			continue;
 		list_for_each_entry(sa, &n->sas, node) {
 			void *hdr;
@@ -908,7 +995,7 @@ void mip6sec_notify_sa(struct mip6sec_net *mn, u8 cmd,
 static int event_fill(struct sk_buff *msg, bool fbu,
 		      const struct mip6sec_event *e)
 {
-	if (nla_put(msg, MIP6SEC_A_NAI, e->nai_len, e->nai) ||
+	if (put_nai(msg, e->nai, e->nai_len) ||
 	    nla_put_u32(msg, MIP6SEC_A_SPI, e->spi) ||
 	    put_addr(msg, MIP6SEC_A_HA, e->ha) ||
 	    put_addr(msg, fbu ? MIP6SEC_A_PCOA : MIP6SEC_A_HOA, e->hoa) ||

@@ -14,7 +14,7 @@
 # anything failed.
 #
 # Environment: CHECK_SKIP="fuzz sparse ..." leaves stages out (ids: deps cli
-# clitest unit fuzz spec sparse checkpatch dkms module vm); KERNELS="k1 k2" overrides
+# clitest unit fuzz spec sparse checkpatch dkms pkg module vm router); KERNELS="k1 k2" overrides
 # scripts/kernels.sh; FUZZ_SECONDS (default 30); CHECK_VM_TESTS (default: all);
 # CHECK_PARALLEL_VMS=0|1 (default 1 with two or more CPUs).
 set -uo pipefail
@@ -141,6 +141,10 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	stage_skip dkms "DKMS add/build/remove" "needs root"
 fi
+# Before the module stages (it builds ./mip6sec.ko for "make install"); the
+# VM test router.sh installs the packages it leaves in build/deb/.
+stage pkg "packages, man page, completion, make install (scripts/pkg-check.sh)" \
+	bash scripts/pkg-check.sh
 
 # ------------------------------------------------------------------ per kernel
 build_module() { # build_module KVER
@@ -185,6 +189,22 @@ case " ${CHECK_VM_TESTS:-fips} " in
 	done
 	;;
 esac
+
+# README.md's router commands in a VM per kernel, with the packages of the
+# pkg stage: no module under test is loaded, DKMS builds it in the VM.
+ROUTER_IDS=()
+for k in "${KVERS[@]}"; do
+	set -- selftests/vm/run.sh "$k" none router
+	if [ "$PARALLEL" = 1 ]; then
+		stage_bg "router-$k" "README router path and packages, $k (selftests/router.sh)" "$@"
+		ROUTER_IDS+=("router-$k")
+	else
+		stage "router-$k" "README router path and packages, $k (selftests/router.sh)" "$@"
+	fi
+done
+for id in "${ROUTER_IDS[@]}"; do
+	stage_wait "$id"
+done
 
 # ------------------------------------------------------------------ summary
 failed=$(grep -E '^\[[^]]*\] not ok( |$)' "$RESULTS" | grep -viE '# *(skip|todo)' || true)

@@ -19,6 +19,9 @@ PACKAGES=(
 	libnl-3-dev libnl-genl-3-dev libssl-dev
 	# checks: sparse, checkpatch (linux-source-6.12), libFuzzer, DKMS
 	sparse clang libclang-rt-14-dev dkms
+	# packages (make deb): debhelper and dh-dkms; mip6sec(8) from rst
+	# (python3-docutils), checked with man-db; bash completion tests
+	debhelper dh-dkms python3-docutils man-db bash-completion
 	# VM tests: qemu under TCG, busybox initramfs
 	qemu-system-x86 busybox-static cpio xz-utils gzip
 	# in-guest tests (run from the host root shared into the VM)

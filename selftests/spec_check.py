@@ -340,6 +340,11 @@ def main():
                     help="the kernel's Documentation/netlink/genetlink.yaml "
                     '(from linux-source-6.12); validates the spec with '
                     'python3-jsonschema')
+    ap.add_argument('--rst', default=os.path.join(ROOT, 'Documentation/mip6sec.rst'),
+                    help='the admin guide, whose tables of operations and '
+                    'notifications are generated from the spec')
+    ap.add_argument('--update-rst', action='store_true',
+                    help='rewrite those tables from the spec')
     args = ap.parse_args()
 
     try:
@@ -355,6 +360,7 @@ def main():
     header = os.path.abspath(args.header)
 
     schema_check(tap, spec, args.schema)
+    rst_check(tap, spec, args.rst, args.update_rst)
     tap.check(spec.get('protocol', 'genetlink') == 'genetlink',
               'spec: protocol is genetlink',
               f"protocol: {spec.get('protocol')}")
@@ -446,6 +452,102 @@ def schema_check(tap, spec, schema_path):
         tap.check(True, label)
     except jsonschema.ValidationError as e:
         tap.check(False, label, e.message)
+
+
+# --------------------------------------------------------------------------
+# Tables of Documentation/mip6sec.rst generated from the spec
+
+RST_BEGIN = '.. ynl-gen begin {}'
+RST_END = '.. ynl-gen end {}'
+
+
+def rst_simple_table(headers, rows, widths):
+    """An rst simple table; cells wrap inside their column."""
+    import textwrap
+    rule = '  '.join('=' * w for w in widths)
+    out = [rule, '  '.join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), rule]
+    for row in rows:
+        cells = [textwrap.wrap(c, w) or [''] for c, w in zip(row, widths)]
+        for i in range(max(len(c) for c in cells)):
+            line = '  '.join((c[i] if i < len(c) else '').ljust(w)
+                             for c, w in zip(cells, widths))
+            out.append(line.rstrip())
+    out.append(rule)
+    return out
+
+
+def rst_tables(spec):
+    """{block name: lines} of the generated tables."""
+    def attrs(msg):
+        a = (msg or {}).get('attributes', [])
+        return ', '.join(a) if a else '--'
+
+    ops, ntfs = [], []
+    for op in spec['operations']['list']:
+        admin = 'yes' if 'admin-perm' in op.get('flags', []) else 'no'
+        if 'event' in op:
+            ntfs.append([op['name'], attrs(op['event'])])
+            continue
+        for kind in ('do', 'dump'):
+            if kind not in op:
+                continue
+            name = op['name'] + (f' ({kind})' if 'do' in op and 'dump' in op else '')
+            ops.append([name, admin, attrs(op[kind].get('request')),
+                        attrs(op[kind].get('reply'))])
+    return {
+        'operations': rst_simple_table(['operation', 'admin', 'request', 'reply'],
+                                       ops, [18, 5, 26, 34]),
+        'notifications': rst_simple_table(['notification', 'attributes'],
+                                          ntfs, [23, 54]),
+    }
+
+
+def rst_check(tap, spec, rst_path, update):
+    """The generated blocks of the admin guide are what the spec gives
+    (--update-rst rewrites them); the counters table names exactly the
+    spec's counters."""
+    with open(rst_path) as f:
+        text = f.read().split('\n')
+    changed = False
+    for name, want in rst_tables(spec).items():
+        label = f'rst: the {name} table is generated from the spec'
+        try:
+            a = text.index(RST_BEGIN.format(name))
+            b = text.index(RST_END.format(name), a)
+        except ValueError:
+            tap.check(False, label, f'no "{RST_BEGIN.format(name)}" block in {rst_path}')
+            continue
+        got = text[a + 2:b - 1]
+        if got == want:
+            tap.check(True, label)
+        elif update:
+            text[a + 1:b] = [''] + want + ['']
+            changed = True
+            tap.check(True, label + ' (updated)')
+        else:
+            import difflib
+            diff = '\n'.join(difflib.unified_diff(got, want, 'rst', 'spec', lineterm=''))
+            tap.check(False, label, diff + '\nrun selftests/spec_check.py --update-rst')
+    if changed:
+        with open(rst_path, 'w') as f:
+            f.write('\n'.join(text))
+
+    stats = next(a for a in spec['attribute-sets'] if a['name'] == 'stats')
+    want = {a['name'].replace('-', '_') for a in stats['attributes'] if a['type'] != 'pad'}
+    got = set()
+    in_table = False
+    for line in text:
+        if line.startswith('``') and line.split('``')[1] in want | got:
+            pass
+        if line.strip() == 'counter                      meaning':
+            in_table = True
+            continue
+        if in_table and line.startswith('``'):
+            got.add(line.split('``')[1])
+        elif in_table and line.startswith('=====') and got:
+            break
+    tap.check(got == want, 'rst: the counters table names exactly the spec\'s counters',
+              f'spec only: {sorted(want - got)}\nrst only: {sorted(got - want)}')
 
 
 def run_value(cc, header, name):

@@ -69,7 +69,10 @@ static int parse_root(struct derive_args *a, const char *type, char *val)
 	if (!strcmp(val, "-")) {
 		err = read_hex_file(type, type, val, &a->key, &a->key_len);
 	} else {
-		err = parse_hex(val, strlen(val), type, &a->key, &a->key_len);
+		err = inline_key_check(type, "\"-\" (standard input)");
+		if (!err)
+			err = parse_hex(val, strlen(val), type, &a->key,
+					&a->key_len);
 		/* Shorten the time the key is visible in /proc/PID/cmdline. */
 		explicit_bzero(val, strlen(val));
 	}
@@ -105,6 +108,10 @@ static int parse_args(struct derive_args *a, int argc, char **argv)
 			return usage_error("unknown argument \"%s\"", kw);
 		if (i + 1 >= argc)
 			return usage_error("\"%s\" needs an argument", kw);
+		if (!strcmp(val, "session-id") || !strcmp(val, "ha") ||
+		    !strcmp(val, "par") || !strcmp(val, "len"))
+			return usage_error("\"%s\" needs a value, not the keyword \"%s\" (an empty shell variable?)",
+					   kw, val);
 		if (!strcmp(kw, "session-id")) {
 			if (a->sid)
 				return usage_error("duplicate \"%s\"", kw);

@@ -41,7 +41,9 @@ static int kbm_add_key(struct kbm_add_args *a, const char *kw, char *val)
 	if (a->has_key)
 		return usage_error("give only one of key and key-file");
 	if (!strcmp(kw, "key")) {
-		err = parse_kbm_hex(val, strlen(val), a->key);
+		err = inline_key_check(kw, "key-file FILE (mode 0600)");
+		if (!err)
+			err = parse_kbm_hex(val, strlen(val), a->key);
 		/* Shorten the time the key is visible in /proc/PID/cmdline. */
 		explicit_bzero(val, strlen(val));
 	} else {

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * HMAC-SHA-256 and the RFC 5295 KDF through the OpenSSL 3 EVP_MAC API.
+ * HMAC-SHA-256 (OpenSSL 3 EVP_MAC) and the RFC 5295 KDF (EVP_KDF "HKDF",
+ * expand only).
  */
 #include <string.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/params.h>
 
 #include "kdf.h"
@@ -65,23 +67,29 @@ int hmac_sha256(const void *key, size_t key_len, const void *data,
 	return err;
 }
 
+/*
+ * The RFC 5295 KDF is HKDF-Expand (RFC 5869 2.3) with info = S: T(0) is
+ * empty and T(n) = HMAC(K, T(n-1) | S | n). OpenSSL's HKDF in
+ * EXPAND_ONLY mode computes exactly that, with K as the PRK.
+ */
 int kdf_rfc5295(const void *key, size_t key_len, const char *label,
 		const void *data, size_t data_len, uint8_t *out,
 		size_t out_len)
 {
-	size_t label_len = strlen(label), s_len, done = 0;
-	uint8_t t[KDF_HASH_LEN], *s = NULL;
-	EVP_MAC_CTX *ctx = NULL;
-	unsigned int n;
+	size_t label_len = strlen(label), s_len;
+	int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
+	EVP_KDF_CTX *kctx = NULL;
+	OSSL_PARAM params[5];
+	EVP_KDF *kdf = NULL;
+	uint8_t *s = NULL;
 	int err = -1;
 
-	if (!out_len || out_len > KDF_MAX_LEN)
+	if (!out_len || out_len > KDF_MAX_LEN || !key_len)
 		return -1;
 	/* S = label | 0x00 | data | length */
 	s_len = label_len + 1 + data_len + 2;
 	s = OPENSSL_malloc(s_len);
-	ctx = hmac_ctx_new();
-	if (!s || !ctx)
+	if (!s)
 		goto out;
 	memcpy(s, label, label_len);
 	s[label_len] = 0;
@@ -90,26 +98,24 @@ int kdf_rfc5295(const void *key, size_t key_len, const char *label,
 	s[s_len - 2] = out_len >> 8;
 	s[s_len - 1] = out_len & 0xff;
 
-	for (n = 1; done < out_len; n++) {
-		uint8_t counter = n;
-		size_t chunk = out_len - done;
-
-		/* T1 has no Tn-1: the first piece is empty. */
-		if (hmac3(ctx, key, key_len, t, n == 1 ? 0 : KDF_HASH_LEN,
-			  s, s_len, &counter, 1, t))
-			goto out;
-		if (chunk > KDF_HASH_LEN)
-			chunk = KDF_HASH_LEN;
-		memcpy(out + done, t, chunk);
-		done += chunk;
-	}
-	err = 0;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+						     (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
+	params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+						      (void *)key, key_len);
+	params[3] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+						      s, s_len);
+	params[4] = OSSL_PARAM_construct_end();
+	kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	kctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+	if (kctx && EVP_KDF_derive(kctx, out, out_len, params) == 1)
+		err = 0;
 out:
 	if (err)
 		OPENSSL_cleanse(out, out_len);
-	OPENSSL_cleanse(t, sizeof(t));
 	if (s)
 		OPENSSL_clear_free(s, s_len);
-	EVP_MAC_CTX_free(ctx);
+	EVP_KDF_CTX_free(kctx);	/* clears the key it holds */
+	EVP_KDF_free(kdf);
 	return err;
 }

@@ -82,6 +82,9 @@ struct mip6sec_txn {
 	char msg[256];		/* from NLMSGERR_ATTR_MSG */
 };
 
+/* main.c: true while running -batch (keys only by file there) */
+extern bool batch_mode;
+
 /* nl.c */
 int mip6sec_open(struct mip6sec_ctx *ctx);
 int mip6sec_connect(struct mip6sec_ctx *ctx);
@@ -111,6 +114,7 @@ int read_key_file(const char *path, uint8_t key[MIP6SEC_KBM_LEN]);
 int read_hex_file(const char *kw, const char *what, const char *path,
 		  uint8_t **out, size_t *out_len);
 bool is_help(const char *arg);
+int inline_key_check(const char *kw, const char *instead);
 const void *lookup(const char *word, const void *table, size_t n,
 		   size_t stride, bool *ambiguous);
 int mip6sec_dispatch(struct mip6sec_ctx *ctx, const struct mip6sec_cmd *cmds,
@@ -152,5 +156,8 @@ typedef int (*sa_add_send_fn)(void *arg, const struct mip6sec_attr *attrs,
 int sa_add_run(int argc, char **argv, sa_add_send_fn send, void *arg);
 void stats_print(struct out *o, const struct nlmsghdr *nlh);
 int monitor_print(struct out *o, const struct nlmsghdr *nlh);
+struct timeval;
+int monitor_print_at(struct out *o, const struct nlmsghdr *nlh,
+		     const struct timeval *tv);
 
 #endif /* MIP6SEC_H */

@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <netlink/genl/ctrl.h>
@@ -18,9 +20,10 @@
 #include "mip6sec.h"
 
 const char monitor_help[] =
-	"Usage: mip6sec monitor\n"
+	"Usage: mip6sec monitor [ -t | -ts ]\n"
 	"Prints key, SA, binding, key request and fast handover events until\n"
-	"interrupted.\n";
+	"interrupted. -t (-timestamp) prints a \"Timestamp:\" line before each\n"
+	"event and -ts (-tshort) a short one in front of it, as ip monitor does.\n";
 
 typedef void (*fields_fn)(struct out *o, const struct mip6sec_obj *obj);
 
@@ -99,8 +102,35 @@ static void reason_field(struct out *o, uint32_t reason)
 	out_str(o, "reason", NULL, buf);
 }
 
-/* Print one notification; -EINVAL if it is not one we know. */
-int monitor_print(struct out *o, const struct nlmsghdr *nlh)
+/*
+ * The time an event was received, as ip(8) prints it: -t a line
+ * "Timestamp: Thu Dec  3 06:10:22 2026 123456 usec" before the event, -ts
+ * a prefix "[2026-12-03T06:10:22.123456]"; in JSON a "timestamp" member in
+ * the short form.
+ */
+static void timestamp_field(struct out *o, const struct timeval *tv)
+{
+	char buf[64], full[80];
+	struct tm tm;
+
+	if (!localtime_r(&tv->tv_sec, &tm))
+		return;
+	if (o->json || o->timestamp == TS_SHORT) {
+		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(full, sizeof(full), "%s.%06ld", buf, (long)tv->tv_usec);
+		out_str(o, "timestamp", "[%s]", full);
+		return;
+	}
+	strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Y", &tm);
+	fprintf(o->fp, "Timestamp: %s %ld usec\n", buf, (long)tv->tv_usec);
+}
+
+/*
+ * Print one notification, received at @tv (printed with -t or -ts);
+ * -EINVAL if it is not one we know.
+ */
+int monitor_print_at(struct out *o, const struct nlmsghdr *nlh,
+		     const struct timeval *tv)
 {
 	const struct genlmsghdr *ghdr = nlmsg_data(nlh);
 	struct mip6sec_obj obj;
@@ -109,13 +139,25 @@ int monitor_print(struct out *o, const struct nlmsghdr *nlh)
 	    mip6sec_obj_parse(nlh, &obj) < 0)
 		return -EINVAL;
 
+	if (o->timestamp && !o->json && o->timestamp == TS_LONG)
+		timestamp_field(o, tv);
 	out_obj_begin(o, false);
+	if (o->timestamp && (o->json || o->timestamp == TS_SHORT))
+		timestamp_field(o, tv);
 	out_str(o, "event", "[%s]", events[ghdr->cmd].name);
 	events[ghdr->cmd].fields(o, &obj);
 	if (OBJ_HAS(&obj, MIP6SEC_A_REASON))
 		reason_field(o, obj.reason);
 	out_obj_end(o);
 	return 0;
+}
+
+int monitor_print(struct out *o, const struct nlmsghdr *nlh)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return monitor_print_at(o, nlh, &tv);
 }
 
 static int event_cb(struct nl_msg *msg, void *arg)
@@ -212,10 +254,17 @@ int do_monitor(struct mip6sec_ctx *ctx, int argc, char **argv)
 		fputs(monitor_help, stdout);
 		return 0;
 	}
-	if (argc > 0) {
-		fprintf(stderr, "Error: monitor takes no arguments\n");
-		fputs(monitor_help, stderr);
-		return EXIT_USAGE;
+	for (; argc > 0; argc--, argv++) {
+		if (!strcmp(argv[0], "-t") || !strcmp(argv[0], "-timestamp")) {
+			ctx->out.timestamp = TS_LONG;
+		} else if (!strcmp(argv[0], "-ts") || !strcmp(argv[0], "-tshort")) {
+			ctx->out.timestamp = TS_SHORT;
+		} else {
+			fprintf(stderr, "Error: unknown argument \"%s\" for monitor\n",
+				argv[0]);
+			fputs(monitor_help, stderr);
+			return EXIT_USAGE;
+		}
 	}
 	err = mip6sec_connect(ctx);
 	if (!err)

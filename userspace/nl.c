@@ -55,7 +55,8 @@ static const struct nla_policy policy[MIP6SEC_A_MAX + 1] = {
 	[MIP6SEC_A_AUTH]	= { .type = NLA_U32 },
 	[MIP6SEC_A_REASON]	= { .type = NLA_U32 },
 	[MIP6SEC_A_STATS]	= { .type = NLA_NESTED },
-	[MIP6SEC_A_NAI]		= { .minlen = 1, .maxlen = MIP6SEC_NAI_MAX },
+	/* A string; modules before 0.2 sent it without the NUL. */
+	[MIP6SEC_A_NAI]		= { .minlen = 1, .maxlen = MIP6SEC_NAI_MAX + 1 },
 	[MIP6SEC_A_SPI]		= { .type = NLA_U32 },
 	[MIP6SEC_A_SA_USE]	= { .type = NLA_U32 },
 	[MIP6SEC_A_KEY_NAME]	= { .minlen = MIP6SEC_KEY_NAME_LEN,
@@ -476,9 +477,17 @@ int mip6sec_obj_parse(const struct nlmsghdr *nlh, struct mip6sec_obj *obj)
 		obj->last_seq = nla_get_u32(tb[MIP6SEC_A_LAST_SEQ]);
 	if (tb[MIP6SEC_A_SEQ])
 		obj->seq = nla_get_u32(tb[MIP6SEC_A_SEQ]);
-	if (tb[MIP6SEC_A_NAI])
-		obj->nai_len = nla_memcpy(obj->nai, tb[MIP6SEC_A_NAI],
-					  sizeof(obj->nai));
+	if (tb[MIP6SEC_A_NAI]) {
+		const uint8_t *nai = nla_data(tb[MIP6SEC_A_NAI]);
+		size_t len = nla_len(tb[MIP6SEC_A_NAI]);
+
+		if (!nai[len - 1])
+			len--;		/* the terminating NUL */
+		if (!len || len > sizeof(obj->nai))
+			return -EINVAL;
+		memcpy(obj->nai, nai, len);
+		obj->nai_len = len;
+	}
 	if (tb[MIP6SEC_A_SPI])
 		obj->spi = nla_get_u32(tb[MIP6SEC_A_SPI]);
 	if (tb[MIP6SEC_A_SA_USE])

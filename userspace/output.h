@@ -13,10 +13,19 @@
 
 #define OUT_MAX_DEPTH 8
 
+/* monitor -t: ip(8) style timestamps */
+enum out_timestamp {
+	TS_NONE,
+	TS_LONG,	/* "Timestamp: <asctime> N usec" line */
+	TS_SHORT,	/* "[YYYY-MM-DDTHH:MM:SS.UUUUUU] " prefix */
+};
+
 struct out {
 	FILE *fp;
 	bool json;
 	bool pretty;
+	bool all;		/* stats: every counter, not only non-zero ones */
+	enum out_timestamp timestamp;
 	bool lines;		/* text: one "name value" field per line */
 	bool text_first;	/* text: next field starts the line */
 	unsigned int depth;

@@ -164,7 +164,10 @@ static int sa_add_key(struct sa_add_args *a, const struct sa_key_kw *k,
 	if (!strcmp(kw, k->file_kw)) {
 		err = read_hex_file(kw, what, val, &a->in, &a->in_len);
 	} else {
-		err = parse_hex(val, strlen(val), what, &a->in, &a->in_len);
+		err = inline_key_check(kw, "the -file form (mode 0600)");
+		if (!err)
+			err = parse_hex(val, strlen(val), what, &a->in,
+					&a->in_len);
 		/* Shorten the time the key is visible in /proc/PID/cmdline. */
 		explicit_bzero(val, strlen(val));
 	}
@@ -308,6 +311,11 @@ static int sa_add_parse(struct sa_add_args *a, int argc, char **argv)
 			return usage_error("unknown argument \"%s\"", argv[0]);
 		if (argc < 2)
 			return usage_error("\"%s\" needs an argument", argv[0]);
+		/* "session-id $SID ha ..." with $SID empty: say so. */
+		if (i != KW_NAI &&
+		    (find_key_kw(argv[1]) || find_add_kw(argv[1]) >= 0))
+			return usage_error("\"%s\" needs a value, not the keyword \"%s\" (an empty shell variable?)",
+					   argv[0], argv[1]);
 		if (k) {
 			err = sa_add_key(a, k, argv[0], argv[1]);
 		} else if (HAS(a, i)) {

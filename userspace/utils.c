@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <netlink/msg.h>
 #include <openssl/crypto.h>
 
@@ -20,6 +21,21 @@
 #define KEY_FILE_MAX 4096
 /* Keys up to KDF_MAX_LEN octets: hex digits and whitespace. */
 #define HEX_FILE_MAX (4 * KDF_MAX_LEN)
+
+bool batch_mode;
+
+/*
+ * A key given on the command line (key HEX, emsk HEX, ...): refused in a
+ * batch file, which must name key files instead (@instead says how) (a configuration file is
+ * read by more tools and people than a key file should be).
+ */
+int inline_key_check(const char *kw, const char *instead)
+{
+	if (!batch_mode)
+		return 0;
+	return usage_error("\"%s\" would put a key in the batch file: use %s instead",
+			   kw, instead);
+}
 
 int usage_error(const char *fmt, ...)
 {
@@ -182,6 +198,22 @@ static int read_all(int fd, char *buf, size_t size, size_t *len)
 }
 
 /*
+ * A key file that its group or others may read or write gets a warning,
+ * as wg-quick(8) gives for its configuration: the key still works, but
+ * whoever can read the file can forge Binding Updates.
+ */
+static void key_file_mode_check(int fd, const char *kw, const char *path)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !(st.st_mode & 077))
+		return;
+	fprintf(stderr, "Warning: %s \"%s\" is accessible by %s (mode %04o): chmod 600 it\n",
+		kw, path, st.st_mode & 007 ? "others" : "its group",
+		(unsigned int)(st.st_mode & 07777));
+}
+
+/*
  * Up to @size - 1 octets of FILE ("-" is standard input) into @buf. @kw
  * ("key-file") and @what ("key") name it in errors. 0 or a usage error.
  */
@@ -196,6 +228,8 @@ static int read_text(const char *kw, const char *what, const char *path,
 	if (fd < 0)
 		return usage_error("cannot open %s \"%s\": %s", kw, path,
 				   strerror(errno));
+	if (!is_stdin)
+		key_file_mode_check(fd, kw, path);
 	err = read_all(fd, buf, size, len);
 	if (!is_stdin)
 		close(fd);

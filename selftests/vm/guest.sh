@@ -103,7 +103,7 @@ export MIP6SEC_KO=$KO MIP6SEC_CLI=$CLI
 export PYTHONDONTWRITEBYTECODE=1
 
 run_script() { # run_script NAME
-	local t=$1 script out rc line st name plan got=0 bad=0
+	local t=$1 script out rc line st name plan got=0 bad=0 tmo
 	script=$ROOT/selftests/$t.sh
 	[ "$t" = true ] && script=true
 	case "$t" in *.sh) script=$ROOT/selftests/$t; t=${t%.sh} ;; esac
@@ -122,8 +122,11 @@ run_script() { # run_script NAME
 		fi
 	fi
 	out=/tmp/m6test.$t.out
+	# A test may ask for more time: "# selftest-timeout: SECONDS".
+	tmo=$(sed -n 's/^# selftest-timeout: \([0-9]\{1,5\}\)\b.*/\1/p' "$script" | head -n 1)
+	tmo=${tmo:-$TEST_TIMEOUT}
 	echo "guest: ---- $t start $(cut -d' ' -f1 /proc/uptime)s"
-	(cd "$ROOT" && timeout -k 5 "$TEST_TIMEOUT" bash "$script") 2>&1 | tee "$out"
+	(cd "$ROOT" && timeout -k 5 "$tmo" bash "$script") 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	echo "guest: ---- $t exit $rc at $(cut -d' ' -f1 /proc/uptime)s"
 	plan=$(grep -m1 -E '^1\.\.[0-9]+' "$out" | cut -c4- || true)
@@ -145,7 +148,7 @@ run_script() { # run_script NAME
 	if [ "$rc" -eq 4 ] && [ "$got" -eq 0 ]; then
 		result skip "$t" "$(grep -m1 -i 'skip' "$out" | sed 's/.*SKIP *//' | cut -c1-100)"
 	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		result 1 "$t: timed out after ${TEST_TIMEOUT}s"
+		result 1 "$t: timed out after ${tmo}s"
 	elif [ -n "$plan" ] && [ "$got" -lt "$plan" ]; then
 		result 1 "$t: only $got of $plan planned results (exit $rc)"
 	elif [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ] && [ "$bad" -eq 0 ]; then

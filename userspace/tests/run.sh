@@ -19,6 +19,7 @@ WRAP=()
 [ -n "$VALGRIND" ] && WRAP=(valgrind -q --leak-check=full --show-leak-kinds=all
 			     --errors-for-leak-kinds=all --error-exitcode=99)
 
+umask 077  # key files of the tests are private, as they should be
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
@@ -84,11 +85,13 @@ unit() { # unit PREFIX BINARY
 	done <"$tmp/unit"
 	[ "$urc" = 0 ] || result 1 "$1: exit status $urc" "$(grep -v '^Error: ' "$tmp/unit.err" | head -20)"
 }
-unit unit "$UNIT"
+TZ=UTC unit unit "$UNIT"
 unit kdf "$KDF_UNIT"
 
 # --- version and help ---
+VER=$(sed -n 's/^#define MIP6SEC_VERSION[[:space:]]*"\(.*\)"$/\1/p' "$HERE/../../kernel/version.h")
 tc "-V"                      0 "mip6sec " ''   -V
+tc "-V is the version of kernel/version.h ($VER)" 0 "mip6sec $VER" '' -V
 tc "--version"               0 "mip6sec " ''   --version
 tc "help"                    0 "Usage: mip6sec" '' help
 tc "--help"                  0 "Usage: mip6sec" '' --help
@@ -131,6 +134,7 @@ tc "key-file is a directory" 1 '' "cannot read key-file" kbm add 2001:db8::1 key
 head -c 5000 /dev/zero | tr '\0' 'a' >"$tmp/big"
 tc "key-file too large" 1 '' "is too large" kbm add 2001:db8::1 key-file "$tmp/big"
 printf '%s\n' "${KEY:0:30}" >"$tmp/short"
+chmod 600 "$tmp/short"
 tc "short key-file" 1 '' "=Error: a Kbm is 20 octets (40 hex digits), got 30" kbm add 2001:db8::1 key-file "$tmp/short"
 STDIN=$tmp/short tc "short key on stdin" 1 '' "got 30" kbm add 2001:db8::1 key-file -
 STDIN=/dev/null tc "empty stdin" 1 '' "got 0" kbm add 2001:db8::1 key-file -
@@ -146,7 +150,8 @@ tc "binding show bad hoa" 1 '' 'invalid IPv6 address "x" for hoa' binding show x
 tc "binding flush arg"    1 '' "takes no arguments" binding flush all
 tc "stats bad command"    1 '' 'unknown command "frob" for stats' stats frob
 tc "stats reset arg"      1 '' "takes no arguments" stats reset now
-tc "monitor arg"          1 '' "monitor takes no arguments" monitor all
+tc "monitor arg"          1 '' 'unknown argument "all" for monitor' monitor all
+tc "stats show arg"       1 '' 'unknown argument "frob" for stats show' stats show frob
 
 # --- derive: vectors computed at test time in Python (hmac/hashlib) ---
 if command -v python3 >/dev/null; then
@@ -158,6 +163,19 @@ if command -v python3 >/dev/null; then
 	done <"$tmp/vectors"
 else
 	skip "derive: Python vectors" "no python3"
+fi
+
+# --- the independent check of Documentation/mip6sec.rst: openssl kdf ---
+if command -v openssl >/dev/null && openssl kdf -help >/dev/null 2>&1; then
+	U=00112233445566778899aabbccddeeff
+	info=$(printf 'rfc4285-MN-AAA-key' | od -An -tx1 | tr -d ' \n')000010
+	want=$(openssl kdf -keylen 16 -kdfopt digest:SHA256 -kdfopt mode:EXPAND_ONLY \
+		-kdfopt hexkey:$U -kdfopt hexinfo:"$info" HKDF | tr -d ':' | tr 'A-F' 'a-f')
+	got=$(echo $U | "$BIN" derive mn-aaa usrk - | awk '{ print $2 }')
+	result "$([ -n "$want" ] && [ "$got" = "$want" ] && echo 0 || echo 1)" \
+		"derive mn-aaa = openssl kdf HKDF EXPAND_ONLY (the documented check)" "openssl: $want" "derive: $got"
+else
+	skip "derive = openssl kdf" "openssl 3 missing"
 fi
 
 # --- derive argument errors: exit 1, a message, nothing on stdout ---
@@ -220,6 +238,7 @@ dtc "duplicate session-id" 'duplicate "session-id"' usrk emsk $EMSK session-id $
 dtc "duplicate len"      'duplicate "len"' usrk emsk $EMSK session-id $SID len 16 len 16
 dtc "unknown argument"   'unknown argument "hoa"' mn-ha usrk $USRK hoa $HA
 dtc "dangling ha"        '"ha" needs an argument' mn-ha usrk $USRK ha
+dtc "empty \$SID: the keyword after it" '=Error: "session-id" needs a value, not the keyword "ha" (an empty shell variable?)' mn-ha emsk $EMSK session-id ha $HA
 dtc "dangling len"       '"len" needs an argument' usrk emsk $EMSK session-id $SID len
 dtc "help with args"     "derive help takes no arguments" help me
 printf '%s\n' "${EMSK:0:100}" >"$tmp/short.hex"
@@ -266,6 +285,8 @@ satc "no key, all else"    "sa add needs a key" "${A[@]}" use mn-ha hoa 2001:db8
 satc "unknown argument"    '=Error: unknown argument "cn"' "${A[@]}" use fbu key "$K16" cn ::1
 satc "unknown, dangling"   'unknown argument "frob"' "${A[@]}" frob
 satc "dangling nai"        '=Error: "nai" needs an argument' nai
+satc "empty \$SID before ha" '=Error: "session-id" needs a value, not the keyword "ha" (an empty shell variable?)' "${A[@]}" use mn-ha session-id ha 2001:db8::1 emsk "$EMSK"
+satc "empty \$SPI before use" '=Error: "spi" needs a value, not the keyword "use" (an empty shell variable?)' nai a@b spi use mn-ha key "$K16"
 satc "dangling key"        '"key" needs an argument' "${A[@]}" use fbu key
 satc "dangling emsk-file"  '"emsk-file" needs an argument' "${A[@]}" use mn-ha emsk-file
 satc "dangling usrk-len"   '"usrk-len" needs an argument' "${A[@]}" use mn-ha usrk-len
@@ -385,6 +406,56 @@ tc "sa show: spi 0"        1 '' "SPI 0 is reserved" sa show nai "$NAI" spi 0
 tc "sa show: duplicate spi" 1 '' 'duplicate "spi"' sa show nai "$NAI" spi 256 spi 257
 tc "sa: unknown command"   1 '' 'Error: unknown command "flush" for sa' sa flush
 
+# --- -batch: one command per line, as ip -batch ---
+K16X=000102030405060708090a0b0c0d0e0f
+printf 'help\nkbm frob\nhelp\n' >"$tmp/b.stop"
+tc "batch: usage output of line 1"   1 "Usage: mip6sec" '*' -batch "$tmp/b.stop"
+tc "batch: failed line's error"      1 '*' 'Error: unknown command "frob" for kbm' -batch "$tmp/b.stop"
+tc "batch: empty file"               0 '' '' -batch /dev/null
+tc "batch: 'Command failed FILE:2'"  1 '*' "Command failed $tmp/b.stop:2" -batch "$tmp/b.stop"
+"$BIN" -batch "$tmp/b.stop" >"$tmp/out" 2>/dev/null
+result "$([ "$(grep -c '^Usage: mip6sec \[ OPTIONS' "$tmp/out")" = 1 ] && echo 0 || echo 1)" "batch: stops at the first failed line"
+"$BIN" -batch "$tmp/b.stop" -force >"$tmp/out" 2>/dev/null
+result "$([ "$(grep -c '^Usage: mip6sec \[ OPTIONS' "$tmp/out")" = 2 ] && echo 0 || echo 1)" "batch: -force goes on after it"
+"$BIN" -force -batch "$tmp/b.stop" >/dev/null 2>&1
+result "$([ $? = 1 ] && echo 0 || echo 1)" "batch: -force still exits with the first failure's status"
+STDIN=$tmp/b.stop tc "batch: - reads standard input" 1 "Usage: mip6sec" "Command failed <stdin>:2" -batch -
+printf '# comment\n\n   \t\n  # another\nkbm add 2001:db8::1 key %s\n' "$KEY" >"$tmp/b.inline"
+tc "batch: inline key refused, line 5" 1 '' "Command failed $tmp/b.inline:5" -batch "$tmp/b.inline"
+tc "batch: inline key message"       1 '' 'Error: "key" would put a key in the batch file: use key-file FILE (mode 0600) instead' -batch "$tmp/b.inline"
+tc "batch: inline key not echoed"    1 '' "!$KEY" -batch "$tmp/b.inline"
+printf 'sa add nai a@b spi 256 use mn-ha key %s\n' "$K16X" >"$tmp/b.sakey"
+tc "batch: inline sa key refused"    1 '' '"key" would put a key in the batch file' -batch "$tmp/b.sakey"
+printf 'derive mn-aaa usrk 00112233445566778899aabbccddeeff\n' >"$tmp/b.dkey"
+tc "batch: inline derive key refused" 1 '' '"usrk" would put a key in the batch file: use "-" (standard input) instead' -batch "$tmp/b.dkey"
+printf 'help\n"kbm show\n' >"$tmp/b.quote"
+tc "batch: unterminated quote"       1 '*' "Error: $tmp/b.quote:2: unterminated quote" -batch "$tmp/b.quote"
+printf '00112233445566778899aabbccddeeff\n' >"$tmp/usrk.hex"
+"$BIN" derive mn-aaa usrk - session-id 01 <"$tmp/usrk.hex" >"$tmp/want" 2>&1
+printf '# the same command, continued and quoted\nderive "mn-aaa" usrk - \\\n   session-id 01   # a comment\n' >"$tmp/b.cont"
+STDIN=$tmp/usrk.hex tc "batch: continuation, quotes and comments" 0 "=$(cat "$tmp/want")" '' -batch "$tmp/b.cont"
+printf 'derive mn-aaa usrk - \\\n session-id 0x\nhelp\n' >"$tmp/b.cline"
+STDIN=$tmp/usrk.hex tc "batch: a continued command is named by its first line" 1 '' "Command failed $tmp/b.cline:1" -batch "$tmp/b.cline"
+tc "batch: missing file"             1 '' "=Error: cannot open batch file \"$tmp/none\": No such file or directory" -batch "$tmp/none"
+tc "batch: no file name"             1 '' "-batch needs a file name" -batch
+tc "batch: no command line with it"  1 '' "-batch takes no command line" -batch "$tmp/b.stop" kbm show
+tc "-force without -batch"           1 '' "-force only applies to -batch" -force kbm show
+
+# --- key files that others can read: a warning, as wg-quick gives ---
+printf '%s\n' "$KEY" >"$tmp/k644"
+chmod 644 "$tmp/k644"
+printf '%s\n' "$KEY" >"$tmp/k640"
+chmod 640 "$tmp/k640"
+printf '%s\n' "$KEY" >"$tmp/k600"
+chmod 600 "$tmp/k600"
+printf '%s\n' "${KEY:0:30}" >"$tmp/kshort644"
+chmod 644 "$tmp/kshort644"
+tc "key-file 0644: warning"          1 '' "Warning: key-file \"$tmp/kshort644\" is accessible by others (mode 0644): chmod 600 it" kbm add 2001:db8::1 key-file "$tmp/kshort644"
+tc "key-file 0600: no warning"       1 '' "=Error: a Kbm is 20 octets (40 hex digits), got 30" kbm add 2001:db8::1 key-file "$tmp/short"
+printf '%s\n' "$EMSK" >"$tmp/emsk640"
+chmod 640 "$tmp/emsk640"
+tc "emsk-file 0640: warning"         1 '' "Warning: emsk-file \"$tmp/emsk640\" is accessible by its group (mode 0640)" sa add nai a@b spi 256 use mn-ha emsk-file "$tmp/emsk640" session-id 01
+
 # --- past parsing: needs the module ---
 if "$BIN" stats >/dev/null 2>&1; then
 	for c in "kbm add" "kbm show" "sa" "binding" "rr" "stats" "monitor" "abbreviations"; do
@@ -432,6 +503,16 @@ else
 	tc "-j stats"               2 '' "=$NOMOD" -j stats
 	tc "stats reset"            2 '' "=$NOMOD" stats reset
 	tc "monitor"                2 '' "=$NOMOD" monitor
+	tc "monitor -t"             2 '' "=$NOMOD" monitor -t
+	tc "-ts monitor"            2 '' "=$NOMOD" -ts monitor
+	tc "stats -a"               2 '' "=$NOMOD" stats -a
+	tc "stats show all"         2 '' "=$NOMOD" stats show all
+	tc "key-file 0644 works, with a warning" 2 '' "Warning: key-file \"$tmp/k644\" is accessible by others" kbm add 2001:db8::1 key-file "$tmp/k644"
+	tc "key-file 0640 works, with a warning" 2 '' "$NOMOD" kbm add 2001:db8::1 key-file "$tmp/k640"
+	tc "key-file 0600 works, silently" 2 '' "=$NOMOD" kbm add 2001:db8::1 key-file "$tmp/k600"
+	printf 'kbm add 2001:db8::1 key-file %s\nkbm show\n' "$tmp/k600" >"$tmp/b.conf"
+	tc "batch: kernel error is exit 2, line 1" 2 '' "Command failed $tmp/b.conf:1" -batch "$tmp/b.conf"
+	tc "batch -force: both lines run" 2 '' "Command failed $tmp/b.conf:2" -batch "$tmp/b.conf" -force
 	tc "-j monitor"             2 '' "=$NOMOD" -j monitor
 	tc "abbreviation k l"       2 '' "=$NOMOD" k l
 	tc "abbreviation b fl"      2 '' "=$NOMOD" b fl

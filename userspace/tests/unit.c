@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -211,6 +212,35 @@ static void test_stats(void)
 	stats_print(cap_open(&c, true, false), nlmsg_hdr(msg));
 	cap_check(&c, "stats json",
 		  "{\"mh_rx\":5,\"be_ratelimited\":18446744073709551615,\"stat_99\":7}\n");
+	{
+		struct nl_msg *z = msg_new(MIP6SEC_CMD_STATS_GET, 0);
+		struct nlattr *nest = nla_nest_start(z, MIP6SEC_A_STATS);
+		struct out *o;
+
+		nla_put_u64(z, MIP6SEC_STAT_MH_RX, 0);
+		nla_put_u64(z, MIP6SEC_STAT_BU_RX, 2);
+		nla_put_u64(z, MIP6SEC_STAT_REPLAY, 0);
+		nla_nest_end(z, nest);
+		stats_print(cap_open(&c, false, false), nlmsg_hdr(z));
+		cap_check(&c, "stats text: only non-zero counters", "bu_rx 2\n");
+		o = cap_open(&c, false, false);
+		o->all = true;
+		stats_print(o, nlmsg_hdr(z));
+		cap_check(&c, "stats -a text: every counter",
+			  "mh_rx 0\nbu_rx 2\nreplay 0\n");
+		stats_print(cap_open(&c, true, false), nlmsg_hdr(z));
+		cap_check(&c, "stats json: every counter, zero or not",
+			  "{\"mh_rx\":0,\"bu_rx\":2,\"replay\":0}\n");
+		nlmsg_free(z);
+		z = msg_new(MIP6SEC_CMD_STATS_GET, 0);
+		nest = nla_nest_start(z, MIP6SEC_A_STATS);
+		nla_put_u64(z, MIP6SEC_STAT_MH_RX, 0);
+		nla_nest_end(z, nest);
+		stats_print(cap_open(&c, false, false), nlmsg_hdr(z));
+		cap_check(&c, "stats text: all zero says so",
+			  "every counter is 0 (mip6sec stats -a lists them)\n");
+		nlmsg_free(z);
+	}
 	stats_print(cap_open(&c, true, true), nlmsg_hdr(msg));
 	cap_check(&c, "stats json pretty",
 		  "{\n  \"mh_rx\": 5,\n  \"be_ratelimited\": 18446744073709551615,\n"
@@ -290,6 +320,29 @@ static void test_monitor(void)
 		  "{\"event\":\"binding-del\",\"hoa\":\"" HOA "\",\"coa\":\"" COA
 		  "\",\"cn\":\"" CN "\",\"seq\":5,\"lifetime\":120,"
 		  "\"auth\":\"mn-ha\",\"reason\":\"key-removed\"}\n");
+	/* -t and -ts, as ip monitor prints them (local time, TZ=UTC here) */
+	{
+		const struct timeval tv = { .tv_sec = 1796278222, .tv_usec = 42 };
+		struct out *o = cap_open(&c, false, false);
+
+		o->timestamp = TS_LONG;
+		monitor_print_at(o, nlmsg_hdr(kbm), &tv);
+		cap_check(&c, "monitor -t text",
+			  "Timestamp: Thu Dec  3 06:10:22 2026 42 usec\n"
+			  "[kbm-new] hoa " HOA " cn any last_seq none\n");
+		o = cap_open(&c, false, false);
+		o->timestamp = TS_SHORT;
+		monitor_print_at(o, nlmsg_hdr(kbm), &tv);
+		cap_check(&c, "monitor -ts text",
+			  "[2026-12-03T06:10:22.000042] [kbm-new] hoa " HOA
+			  " cn any last_seq none\n");
+		o = cap_open(&c, true, false);
+		o->timestamp = TS_LONG;
+		monitor_print_at(o, nlmsg_hdr(kbm), &tv);
+		cap_check(&c, "monitor -t json",
+			  "{\"timestamp\":\"2026-12-03T06:10:22.000042\",\"event\":\"kbm-new\",\"hoa\":\""
+			  HOA "\",\"cn\":null,\"last_seq\":null}\n");
+	}
 	check("monitor ignores non-events",
 	      monitor_print(cap_open(&c, false, false), nlmsg_hdr(bad)) < 0);
 	cap_check(&c, "monitor prints nothing for non-events", "");
@@ -402,6 +455,11 @@ static void test_nai_escape(void)
 	NAI_CASE("NAI: a NUL", "a\0b", "a\\x00b", "a\\\\x00b");
 	NAI_CASE("NAI: UTF-8 escaped too", "j\xc3\xbcrgen@x",
 		 "j\\xc3\\xbcrgen@x", "j\\\\xc3\\\\xbcrgen@x");
+	/* Modules from 0.2 on send the NAI as a string, with its NUL. */
+	nai_case("NAI: a terminating NUL is not part of it", "a@b", 4, "a@b",
+		 "a@b");
+	nai_case("NAI: only one terminating NUL is taken off", "a\0", 3,
+		 "a\\x00", "a\\\\x00");
 
 	memset(raw, 0xff, sizeof(raw));
 	nla_put(big, MIP6SEC_A_NAI, MIP6SEC_NAI_MAX, raw);
@@ -409,6 +467,16 @@ static void test_nai_escape(void)
 	fclose(c.fp);
 	check("NAI: 253 escaped octets fit",
 	      c.len == strlen("[key-request] nai \n") + 4 * MIP6SEC_NAI_MAX);
+	free(c.buf);
+	nlmsg_free(big);
+
+	big = msg_new(MIP6SEC_CMD_KEY_REQUEST_NTF, 0);
+	raw[MIP6SEC_NAI_MAX - 1] = 0;	/* 252 octets and the NUL */
+	nla_put(big, MIP6SEC_A_NAI, MIP6SEC_NAI_MAX, raw);
+	monitor_print(cap_open(&c, false, false), nlmsg_hdr(big));
+	fclose(c.fp);
+	check("NAI: 252 octets and a NUL",
+	      c.len == strlen("[key-request] nai \n") + 4 * (MIP6SEC_NAI_MAX - 1));
 	free(c.buf);
 	nlmsg_free(big);
 }

@@ -100,7 +100,10 @@ enum mip6sec_attrs {
 	MIP6SEC_A_AUTH,		/* u32: enum mip6sec_auth */
 	MIP6SEC_A_REASON,	/* u32: enum mip6sec_del_reason */
 	MIP6SEC_A_STATS,	/* nest: enum mip6sec_stat_attrs */
-	MIP6SEC_A_NAI,		/* binary[1..253]: mobile node identifier (NAI) */
+	MIP6SEC_A_NAI,		/* string[1..253]: mobile node identifier (NAI);
+				 * NUL-terminated in replies, NUL optional in
+				 * requests
+				 */
 	MIP6SEC_A_SPI,		/* u32: RFC 4285 Mobility SPI, >= 256 */
 	MIP6SEC_A_SA_USE,	/* u32: enum mip6sec_sa_use */
 	MIP6SEC_A_KEY_NAME,	/* binary[8]: name of the key (never the key) */
