@@ -295,6 +295,26 @@ def run_admin(res, ynl, evs, spec, cli):
     r = do('stats-reset', {})
     res.check(r is None, 'stats-reset', r)
 
+    # ------------------------------------------------------------ rr
+    # Return routability state: mode, Kcn age, nonce lifetime and the
+    # nonces still accepted, never Kcn, a nonce value or a token.
+    r = do('rr-get', {})
+    res.check(r is not None and r.get('rr-mode') in ('kernel', 'userspace') and
+              isinstance(r.get('kcn-age'), int) and
+              1 <= r.get('lifetime', 0) <= 240 and
+              all(set(n) <= {'index', 'age', 'expires'} for n in r.get('nonce', [])),
+              'rr-get: rr-mode, kcn-age, lifetime, nonces (index, age, expires only)', r)
+    expect_error(res, 'rr-get with an attribute: refused',
+                 lambda: do('rr-get', {'hoa': addr(HOA)}), [errno.EINVAL])
+    if cli and r:
+        c = cli_json(cli, 'rr', 'show')
+        res.check(c.get('mode') == r.get('rr-mode') and
+                  c.get('nonce_lifetime') == r.get('lifetime') and
+                  [n['index'] for n in c.get('nonces', [])] ==
+                  [n['index'] for n in r.get('nonce', [])],
+                  'CLI rr show -j = YNL rr-get (mode, lifetime, nonce indices)',
+                  (c, r))
+
     # ------------------------------------------------------------ kbm-del
     ntfs(evs)
     r = do('kbm-del', {'hoa': addr(HOA)})
@@ -328,6 +348,8 @@ def run_unpriv(res, ynl, evs):
     for op, vals in (('kbm-get', {}), ('binding-get', {}), ('sa-get', {})):
         expect_error(res, f'unprivileged: {op} dump refused (admin-perm)',
                      lambda op=op, vals=vals: ynl.dump(op, vals), [errno.EPERM])
+    expect_error(res, 'unprivileged: rr-get refused (admin-perm)',
+                 lambda: ynl.do('rr-get', {}), [errno.EPERM])
     expect_error(res, 'unprivileged: kbm-add refused (admin-perm)',
                  lambda: ynl.do('kbm-add', {'hoa': addr(HOA), 'key': KBM}), [errno.EPERM])
     expect_error(res, 'unprivileged: stats-reset refused (admin-perm)',
