@@ -31,13 +31,13 @@ line, "OK {json}", "FAIL reason" or "ERROR ..."):
         N init messages (distinct cookies) as fast as possible; every reply
         checked octet by octet; prints sent, secs, replies, dup, unknown, bad
   age --kind home|careof --addr A --idx N   seconds since that token came
-  bu --cn CN --hoa H --coa C [--src S] [--altcoa A] [--no-hao] --hidx N --cidx N
+  bu --cn CN --hoa H --coa C [--src S] [--altcoa A] [--no-hao] [--hidx N] [--cidx N]
        [--htok HEX] [--ctok HEX] [--ctok-addr A] [--kbm HEX] --seq N --lifetime L
        [--ack] [--home] [--layout std|nobad|nononce] [--flip OFF:MASK ...]
        [--auth-coa A] [--expect-ba status=N[,seq=N][,lifetime=N][,bad=0|1]]
        [--expect-none [--wait T]] [--state FILE] [--pcap FILE]
         RR Binding Update (H = 0, Nonce Indices, BAD); tokens from earlier
-        HoT/CoT (or given); the BA is recomputed: BAD keyed with the Kbm
+        HoT/CoT (or given), by default the newest ones; the BA is recomputed: BAD keyed with the Kbm
         unless status 136-138, RH2 with the home address when sent to a
         care-of address, checksum over the final destination.
   icmp-hao --cn CN --src S --hoa H --type 128|146 [--ident N]
@@ -95,6 +95,14 @@ def state_save(path):
         with open(path + '.tmp', 'w') as f:
             json.dump({'%s|%s|%d' % k: v for k, v in TOKENS.items()}, f)
         os.replace(path + '.tmp', path)
+
+
+def newest_index(kind, addr):
+    """The nonce index of the newest token received for @addr."""
+    got = [(v['t'], k[2]) for k, v in TOKENS.items() if k[0] == kind and k[1] == addr]
+    if not got:
+        raise Fail('no %s keygen token received for %s' % (kind, addr))
+    return max(got)[1]
 
 
 def token_get(kind, addr, idx):
@@ -389,6 +397,10 @@ def cmd_bu(a):
     # RFC 6275 5.2.6 / 6.2.7: lifetime 0 or care-of == home address
     dereg = a.lifetime == 0 or care_of == a.hoa
     auth_coa = a.auth_coa or (a.hoa if dereg else care_of)
+    if a.hidx is None:
+        a.hidx = 0 if a.kbm else newest_index('home', a.hoa)
+    if a.cidx is None:
+        a.cidx = 0 if dereg or a.kbm else newest_index('careof', a.ctok_addr or care_of)
     ages = {}
     if a.kbm:
         kbm = bytes.fromhex(a.kbm)
@@ -636,8 +648,8 @@ def parser():
     u.add_argument('--src', help='IPv6 source (default: --coa)')
     u.add_argument('--altcoa')
     u.add_argument('--no-hao', action='store_true')
-    u.add_argument('--hidx', type=lambda x: int(x, 0), required=True)
-    u.add_argument('--cidx', type=lambda x: int(x, 0), required=True)
+    u.add_argument('--hidx', type=lambda x: int(x, 0), help='default: of the newest home token')
+    u.add_argument('--cidx', type=lambda x: int(x, 0), help='default: of the newest care-of token')
     u.add_argument('--htok', help='home keygen token (hex) instead of the one received')
     u.add_argument('--ctok', help='care-of keygen token (hex) instead of the one received')
     u.add_argument('--ctok-addr', help='take the care-of token received at this address')
