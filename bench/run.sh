@@ -14,10 +14,11 @@
 #   KVER             kernel to boot (default: the 6.1 kernel of
 #                    scripts/kernels.sh; any kernel with /boot/vmlinuz-KVER
 #                    and headers)
-#   BENCH_ROUNDS     rounds of (a) module/kernel pairs and of (b) (default 5)
+#   BENCH_ROUNDS     rounds of (a) module/kernel pairs, of (b) and of (d) (default 5)
 #   BENCH_HAO_N      HAO packets per (a) run (default 100000)
 #   BENCH_HAO_SECS   time cap per (a) run, s (default 3)
-#   BENCH_RATE_N     Binding Updates per (b) round (default 50000, <= 60000)
+#   BENCH_RATE_N     Binding Updates per (b) round, and Home Test Inits per
+#                    (d) round (default 50000, <= 60000)
 #   BENCH_MEM_N      Kbms and bindings for (c) (default 100000)
 #   BENCH_KBM_SECS   time cap for provisioning the (c) Kbms, s (default 150;
 #                    fewer keys then, the report says how many)

@@ -13,7 +13,11 @@
 #      the same BUs with a wrong authenticator (verification without the
 #      binding update) and a baseline of same-size packets without a
 #      Mobility Header (packet I/O only);
-#  (c) slab and vmalloc growth for N Kbms, then for N bindings.
+#  (c) slab and vmalloc growth for N Kbms, then for N bindings;
+#  (d) Home Test Init messages answered per second (rr=kernel,
+#      rr_ratelimit=0: one HMAC-SHA1 and one Home Test each) vs the raw
+#      HMAC-SHA1 over the same 25 octets in the same three updates, plus
+#      same-size packets without a Mobility Header.
 # Raw results go to the console as "m6bench: KIND JSON" lines, which
 # bench/report.py turns into the report. The TAP lines only say whether each
 # step worked: no performance threshold fails.
@@ -37,7 +41,8 @@ MEM_N=${BENCH_MEM_N:-100000}
 KBM_SECS=${BENCH_KBM_SECS:-150}
 SEND=$BDIR/pktsend
 RECV=$BDIR/udprecv
-for f in "$SEND" "$RECV" "$BDIR/meta.json" "$BDIR/hao.bin" "$BDIR/bu_bad.bin" "$BDIR/bu_mem.bin" "$HMACBENCH_KO"; do
+for f in "$SEND" "$RECV" "$BDIR/meta.json" "$BDIR/hao.bin" "$BDIR/bu_bad.bin" "$BDIR/bu_mem.bin" \
+	"$BDIR/hoti.bin" "$BDIR/null_hoti.bin" "$HMACBENCH_KO"; do
 	[ -r "$f" ] || ksft_skip_all "missing $f (run bench/run.sh)"
 done
 
@@ -53,7 +58,9 @@ HOA_R=$(meta hoa_r)
 KEY_R=$(meta key_r)
 PORT=$(meta udp_port)
 N_RATE=$(meta n_rate)
+HOT_SRC=$(meta hot_src)
 MAC=$(ip -n "$NS_CN" -o link show "$IF_CN" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+MN_MAC=$(ip -n "$NS_MN" -o link show "$IF_MN" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
 sysctl -qw net.core.netdev_max_backlog=100000 2>/dev/null
 
 emit() { echo "m6bench: $1 $2"; } # emit KIND JSON
@@ -71,12 +78,13 @@ counter() {
 	echo "${v:-0}"
 }
 
-# wait_stable FILE: poll the stats until bu_rx stops moving; leaves them in FILE
+# wait_stable FILE [COUNTER]: poll the stats until COUNTER (bu_rx) stops
+# moving; leaves them in FILE
 wait_stable() {
 	local prev=-1 cur _
 	for _ in $(seq 1 100); do
 		stat_json >"$1"
-		cur=$(counter bu_rx "$1")
+		cur=$(counter "${2:-bu_rx}" "$1")
 		[ "$cur" = "$prev" ] && return 0
 		prev=$cur
 		sleep 0.3
@@ -193,6 +201,46 @@ bu_round() { # bu_round ROUND
 diag "(b) Binding Update rate, $ROUNDS rounds of $N_RATE BUs ($(up)s)"
 for r in $(seq 1 "$ROUNDS"); do
 	bu_round "$r"
+done
+
+# --------------------------------------------------------------- (d) HoT rate
+hot_round() { # hot_round ROUND
+	local r=$1 snd s0=$TMP/s0 s1=$TMP/s1 k d hm
+	reload rr=kernel rr_ratelimit=0 || { not_ok "hot round $r: load module"; return; }
+	stat_json >"$s0"
+	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/hoti.bin")
+	wait_stable "$s1" rr_hoti_rx
+	d="{"
+	for k in rr_hoti_rx rr_hot_sent rr_ratelimited rr_init_dropped mh_rx mh_malformed; do
+		d+="\"$k\": $(($(counter $k "$s1") - $(counter $k "$s0"))), "
+	done
+	d="${d%, }}"
+	emit hot "{\"round\": $r, \"send\": ${snd:-null}, \"delta\": $d}"
+	k=$(json_get rr_hot_sent <<<"$d")
+	if [ "${k:-0}" -gt 0 ]; then
+		ok "hot round $r: $k of $N_RATE Home Test Inits answered"
+	else
+		not_ok "hot round $r: Home Test Inits answered" "send: $snd" "delta: $d"
+	fi
+	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/null_hoti.bin")
+	emit hot_null "{\"round\": $r, \"send\": ${snd:-null}}"
+	# The keygen token: HMAC-SHA1(Kcn, address | nonce | 0), three updates.
+	if insmod "$HMACBENCH_KO" len="$(meta hot_hmac_input_len)" seglen="$(meta hot_hmac_seglen)" msecs=1000; then
+		hm=$(dmesg | grep 'hmacbench: driver=' | tail -n 2 | sed 's/.*hmacbench: //' | tr '\n' ';')
+		rmmod hmacbench
+		emit hot_hmac "{\"round\": $r, \"lines\": \"$hm\"}"
+		ok "hot round $r: hmacbench"
+	else
+		not_ok "hot round $r: hmacbench insmod"
+	fi
+}
+
+diag "(d) Home Test rate, $ROUNDS rounds of $N_RATE HoTIs ($(up)s)"
+# The Home Tests go to $HOT_SRC, a static neighbour on mn's link that no
+# namespace holds: mn drops them on arrival, without a receive path.
+ip -n "$NS_CN" neigh replace "$HOT_SRC" lladdr "$MN_MAC" dev "$IF_CN" nud permanent
+for r in $(seq 1 "$ROUNDS"); do
+	hot_round "$r"
 done
 
 # --------------------------------------------------------------- (c) memory
