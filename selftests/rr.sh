@@ -480,38 +480,47 @@ NA=$H_IDX NAT=$H_TOK
 check_eq "lifetime 8: the newest nonce was older than 1 s: a new one, index newest + 1" "$(((${newest:-0} + 1) & 0xffff))" "$NA"
 coti "lifetime 8: CoTI from $COA: CoT checked" "$COA"
 NC=$C_IDX
+# Under emulation the CoTI may come more than 1 s after the HoTI, and
+# already take the next nonce: what follows counts from the CoT's index.
 sleep 1.5
 hoti "1.5 s later: HoTI from $HOA_N: HoT checked" "$HOA_N"
 NB=$H_IDX
-if [ "$NB" = "$(((NA + 1) & 0xffff))" ] && [ "$H_TOK" != "$NAT" ]; then
+if [ -n "$NB" ] && [ "$NB" = "$(((NC + 1) & 0xffff))" ] && [ "$H_TOK" != "$NAT" ]; then
 	ok "1.5 s later (> 8 / 8 s): next nonce, index $NB, another token"
 else
-	not_ok "1.5 s later (> 8 / 8 s): next nonce, another token" "first $NA $NAT, then $NB $H_TOK"
+	not_ok "1.5 s later (> 8 / 8 s): next nonce, another token" "HoTI $NA $NAT, CoTI $NC, then HoTI $NB $H_TOK"
 fi
 j=$(cli "$NS_CN" -j rr show 2>&1)
 out=$(nonces_ok "$j" 8 "$NB" 2>&1)
 result $? "rr show -j, lifetime 8: index $NB listed, expires <= 8" "$out" "$j"
 check_eq "rr show -j: nonce_lifetime 8, newest index $NB" "8 $NB" "$(json_get nonce_lifetime <<<"$j") $(json_get nonces.0.index <<<"$j")"
 # Wait until the first tokens are older than the lifetime, measured.
-age_over() { mn age --kind home --addr "$HOA_N" --idx "$NA" && awk -v a="${MN_OUT#OK }" 'BEGIN { exit !(a > 8.5) }'; }
-if wait_for 30 age_over; then ok "home token of index $NA now ${MN_OUT#OK } s old (> 8)"; else not_ok "home token of index $NA older than 8 s within 30 s" "$MN_OUT"; fi
+age_over() { # age_over KIND ADDR INDEX: that token is more than 8.5 s old
+	mn age --kind "$1" --addr "$2" --idx "$3" && awk -v a="${MN_OUT#OK }" 'BEGIN { exit !(a > 8.5) }'
+}
+if wait_for 30 age_over home "$HOA_N" "$NA" && wait_for 30 age_over careof "$COA" "$NC"; then
+	ok "tokens of indices $NA (home) and $NC (care-of) now older than 8 s"
+else
+	not_ok "tokens of indices $NA (home) and $NC (care-of) older than 8 s within 30 s" "$MN_OUT"
+fi
+# Fresh tokens, used at once: under emulation the steps take seconds.
 coti "fresh CoTI from $COA: CoT checked" "$COA"
 FC=$C_IDX
 hoti "fresh HoTI from $HOA_N: HoT checked" "$HOA_N"
 FH=$H_IDX
+rrbu "fresh home and care-of nonces: BA 0" \
+	--hoa "$HOA_N" --coa "$COA" --hidx "$FH" --cidx "$FC" --seq 1 --lifetime 10 --ack --expect-ba status=0
 snap S0
 rrbu "both tokens older than the lifetime: BA 138 without BAD" \
-	--hoa "$HOA_N" --coa "$COA" --hidx "$NA" --cidx "$NC" --seq 1 --lifetime 10 --ack --expect-ba status=138,lifetime=0
+	--hoa "$HOA_N" --coa "$COA" --hidx "$NA" --cidx "$NC" --seq 2 --lifetime 10 --ack --expect-ba status=138,lifetime=0
 hage=$(out_get sent.htok_age) cage=$(out_get sent.ctok_age)
-if awk -v a="$hage" -v c="$cage" 'BEGIN { exit !(a > 8 && c > 8) }'; then ok "the BU left with tokens $hage s and $cage s old (> 8)"; else not_ok "the BU left with tokens older than 8 s" "home $hage s, care-of $cage s"; fi
 rrbu "expired home nonce, fresh care-of nonce: BA 136 without BAD" \
-	--hoa "$HOA_N" --coa "$COA" --hidx "$NA" --cidx "$FC" --seq 2 --lifetime 10 --ack --expect-ba status=136,lifetime=0
+	--hoa "$HOA_N" --coa "$COA" --hidx "$NA" --cidx "$FC" --seq 3 --lifetime 10 --ack --expect-ba status=136,lifetime=0
 rrbu "fresh home nonce, expired care-of nonce: BA 137 without BAD" \
-	--hoa "$HOA_N" --coa "$COA" --hidx "$FH" --cidx "$NC" --seq 3 --lifetime 10 --ack --expect-ba status=137,lifetime=0
+	--hoa "$HOA_N" --coa "$COA" --hidx "$FH" --cidx "$NC" --seq 4 --lifetime 10 --ack --expect-ba status=137,lifetime=0
 snap S1
+if awk -v a="$hage" -v c="$cage" 'BEGIN { exit !(a > 8 && c > 8) }'; then ok "the BU left with tokens $hage s and $cage s old (> 8)"; else not_ok "the BU left with tokens older than 8 s" "home $hage s, care-of $cage s"; fi
 check_deltas "expired nonces: rr_nonce_expired +3, ba_sent +3; bu_accepted, auth_fail 0" rr_nonce_expired=3 ba_sent=3 bu_accepted=0 auth_fail=0
-rrbu "fresh home and care-of nonces: BA 0" \
-	--hoa "$HOA_N" --coa "$COA" --hidx "$FH" --cidx "$FC" --seq 4 --lifetime 10 --ack --expect-ba status=0
 echo 240 >$PARAMS/rr_nonce_lifetime_s
 
 # ================================================================ 14. rate limit
