@@ -62,7 +62,7 @@ BURST2=2001:db8:7::11
 KP=9999999999999999999999999999999999999999
 Z64=0000000000000000
 
-ktap_plan 128
+ktap_plan 134
 
 # ---------------------------------------------------------------- helpers
 out_get() { sed 's/^OK //' <<<"$MN_OUT" | json_get "$1"; }
@@ -163,14 +163,17 @@ IDX1=$H_IDX HT1=$H_TOK
 snap S1
 check_deltas "HoTI: rr_hoti_rx, rr_hot_sent, mh_rx +1; rr_init_dropped, rr_ratelimited, rr_passed, be_sent 0" \
 	rr_hoti_rx=1 rr_hot_sent=1 mh_rx=1 rr_init_dropped=0 rr_ratelimited=0 rr_passed=0 be_sent=0
-# RFC 6275 5.2.3: home keygen token := First(64, HMAC_SHA1(Kcn, (home
+# RFC 6275 5.2.5: home keygen token := First(64, HMAC_SHA1(Kcn, (home
 # address | nonce | 0))): the same address and nonce give the same token.
 # 5.2.7 (paraphrase): nonces are generated at regular intervals, and one
 # nonce serves every mobile node meanwhile.
+snap S0
 hoti "HoTI from $HOA1 again, another cookie: HoT checked" "$HOA1" --cookie a1a2a3a4a5a6a7a8
 check_eq "same HoTI twice within the nonce period: same nonce index and home keygen token" "$IDX1 $HT1" "$H_IDX $H_TOK"
 hoti "HoTI from $HOA2: HoT checked" "$HOA2"
 HT2=$H_TOK
+snap S1
+check_deltas "two more HoTIs: rr_hoti_rx, rr_hot_sent +2; rr_cot_sent, rr_ratelimited 0" rr_hoti_rx=2 rr_hot_sent=2 rr_cot_sent=0 rr_ratelimited=0
 check_eq "HoTI from another home address: same nonce index" "$IDX1" "$H_IDX"
 if [ -n "$HT2" ] && [ "$HT2" != "$HT1" ]; then ok "HoTI from another home address: another home keygen token"; else not_ok "HoTI from another home address: another home keygen token" "$HOA1: $HT1, $HOA2: $HT2"; fi
 
@@ -187,12 +190,15 @@ CIDX1=$C_IDX CT1=$C_TOK
 snap S1
 check_deltas "CoTI: rr_coti_rx, rr_cot_sent, mh_rx +1; rr_hot_sent, rr_init_dropped, rr_passed 0" \
 	rr_coti_rx=1 rr_cot_sent=1 mh_rx=1 rr_hot_sent=0 rr_init_dropped=0 rr_passed=0
+snap S0
 coti "CoTI from $COA again, another cookie: CoT checked" "$COA" --cookie b1b2b3b4b5b6b7b8
 check_eq "same CoTI twice within the nonce period: same nonce index and care-of keygen token" "$CIDX1 $CT1" "$C_IDX $C_TOK"
 coti "CoTI from $COA2: CoT checked" "$COA2"
 CIDX2=$C_IDX CT2=$C_TOK
+snap S1
+check_deltas "two more CoTIs: rr_coti_rx, rr_cot_sent +2; rr_hot_sent, rr_ratelimited 0" rr_coti_rx=2 rr_cot_sent=2 rr_hot_sent=0 rr_ratelimited=0
 if [ -n "$CT2" ] && [ "$CT2" != "$CT1" ]; then ok "CoTI from another care-of address: another care-of keygen token"; else not_ok "CoTI from another care-of address: another care-of keygen token" "$COA: $CT1, $COA2: $CT2"; fi
-# RFC 6275 5.2.3: the home token ends its input with 0, the care-of token
+# RFC 6275 5.2.5: the home token ends its input with 0, the care-of token
 # with 1: one address as home and as care-of address gives two tokens.
 hoti "HoTI from $COA (as a home address): HoT checked" "$COA"
 if [ -n "$H_TOK" ] && [ "$H_IDX" = "$CIDX1" ] && [ "$H_TOK" != "$CT1" ]; then
@@ -248,6 +254,7 @@ check_deltas "RR BU: bu_rx, bu_accepted, ba_sent +1; auth_fail, replay, bu_passe
 	bu_rx=1 bu_accepted=1 ba_sent=1 auth_fail=0 replay=0 bu_passed=0 rr_nonce_expired=0
 check_binding "RR BU: binding of $HOA1 with coa $COA, seq 100, auth rr" "$HOA1" "coa=$COA" seq=100 auth=rr "cn=$CN"
 check_lifetime "RR BU: binding lifetime capped at 420 s" "$HOA1" 400 420
+snap S0
 echo 100 >$PARAMS/max_lifetime
 rrbu "max_lifetime=100: RR BU seq 101 lifetime 200: BA lifetime 25 (100 s)" \
 	--hoa "$HOA1" --coa "$COA" --hidx "$IDX1" --cidx "$CIDX1" --seq 101 --lifetime 200 --ack --expect-ba status=0,lifetime=25
@@ -256,6 +263,8 @@ echo 420 >$PARAMS/max_lifetime
 rrbu "RR BU seq 102 lifetime 10: BA lifetime 10 (what was asked)" \
 	--hoa "$HOA1" --coa "$COA" --hidx "$IDX1" --cidx "$CIDX1" --seq 102 --lifetime 10 --ack --expect-ba status=0,lifetime=10
 check_lifetime "lifetime 10: binding lifetime 40 s" "$HOA1" 30 40
+snap S1
+check_deltas "two refreshes: bu_accepted, ba_sent +2; auth_fail, replay 0" bu_accepted=2 ba_sent=2 auth_fail=0 replay=0
 # RFC 6275 9.5.4: "If the node accepted the Binding Update, the Binding
 # Acknowledgement SHOULD NOT be sent" (when A is clear).
 snap S0
@@ -303,7 +312,7 @@ check_binding "replays: binding of $HOA1 unchanged (seq 103)" "$HOA1" "coa=$COA"
 
 # ================================================================ 7. the care-of address moved
 diag "7. care-of address moved"
-# RFC 6275 5.2.3: care-of keygen token := First(64, HMAC_SHA1(Kcn,
+# RFC 6275 5.2.5: care-of keygen token := First(64, HMAC_SHA1(Kcn,
 # (care-of address | nonce | 1))): a token received at one care-of address
 # does not authorise another. 9.5.1 (paraphrase): a Binding Update whose
 # Binding Authorization Data does not verify is silently discarded.
@@ -314,8 +323,11 @@ snap S1
 check_deltas "moved CoA, old token: auth_fail +1; bu_accepted, ba_sent 0" auth_fail=1 bu_accepted=0 ba_sent=0
 check_binding "moved CoA, old token: binding unchanged (coa $COA, seq 103)" "$HOA1" "coa=$COA" seq=103
 # An RR BU may replace an RR binding (rr-interface.md).
+snap S0
 rrbu "BU from $COA2 with the care-of token of $COA2: BA 0" \
 	--hoa "$HOA1" --coa "$COA2" --hidx "$IDX1" --cidx "$CIDX2" --seq 110 --lifetime 10 --ack --expect-ba status=0
+snap S1
+check_deltas "BU from $COA2: bu_accepted, ba_sent +1; auth_fail 0" bu_accepted=1 ba_sent=1 auth_fail=0
 check_binding "moved CoA: binding of $HOA1 now via $COA2, seq 110, auth rr" "$HOA1" "coa=$COA2" seq=110 auth=rr
 
 # ================================================================ 8. authenticator failures
@@ -380,7 +392,7 @@ check_binding "after 136-138: binding of $HOA1 unchanged (seq 110)" "$HOA1" "coa
 
 # ================================================================ 10. de-registration
 diag "10. de-registration with the home keygen token alone"
-# RFC 6275 5.2.5 (paraphrase): for a de-registration (returning home, or
+# RFC 6275 5.2.6 (paraphrase): for a de-registration (returning home, or
 # lifetime 0) only the home keygen token is used: Kbm = SHA1(home keygen
 # token). 6.2.6 (paraphrase): the Care-of Nonce Index is ignored in
 # requests to delete a binding. 6.2.7: the care-of address in the
@@ -402,8 +414,12 @@ IDXD=$H_IDX
 rrbu "RR BU for $HOA_D from $COA: BA 0" --hoa "$HOA_D" --coa "$COA" --hidx "$IDXD" --cidx "$CIDX1" --seq 1 --lifetime 10 --ack --expect-ba status=0
 # 9.5.4 (paraphrase): the BA goes to the BU's source; a type 2 Routing
 # Header only when that is not the home address.
+snap S0
 rrbu "from home (source $HOA_D, CoA = HoA), lifetime 0: BA 0 lifetime 0 to $HOA_D, no RH2, BAD with SHA1(home token)" \
 	--hoa "$HOA_D" --coa "$HOA_D" --hidx "$IDXD" --cidx 0 --seq 2 --lifetime 0 --ack --expect-ba status=0,lifetime=0
+snap S1
+check_deltas "de-registration from home: bu_accepted, ba_sent +1; auth_fail, rr_nonce_expired 0" \
+	bu_accepted=1 ba_sent=1 auth_fail=0 rr_nonce_expired=0
 if binding_absent "$HOA_D"; then ok "de-registration from home: binding of $HOA_D gone"; else not_ok "de-registration from home: binding of $HOA_D gone" "$(binding_get "$HOA_D")"; fi
 rrbu "RR BU for $HOA_D from $COA again: BA 0" --hoa "$HOA_D" --coa "$COA" --hidx "$IDXD" --cidx "$CIDX1" --seq 3 --lifetime 10 --ack --expect-ba status=0
 rrbu "from home, CoA = HoA, lifetime 10: a de-registration all the same, BA 0 lifetime 0" \
@@ -424,8 +440,12 @@ snap S0
 rrbu "$HOA_P has a Kbm: the RR-keyed BU is dropped" --hoa "$HOA_P" --coa "$COA" --hidx "$IDXP" --cidx "$CIDX1" --seq 2 --lifetime 10 --ack --expect-none
 snap S1
 check_deltas "RR-keyed BU with a Kbm present: auth_fail +1; bu_accepted, ba_sent, rr_nonce_expired 0" auth_fail=1 bu_accepted=0 ba_sent=0 rr_nonce_expired=0
+snap S0
 rrbu "Kbm-keyed BU with Nonce Indices 0xdead/0xbeef: BA 0 with BAD keyed with the Kbm" \
 	--hoa "$HOA_P" --coa "$COA" --hidx 0xdead --cidx 0xbeef --kbm "$KP" --seq 3 --lifetime 10 --ack --expect-ba status=0
+snap S1
+check_deltas "Kbm-keyed BU: bu_accepted, ba_sent +1; auth_fail, rr_nonce_expired, bu_hoa_mismatch 0" \
+	bu_accepted=1 ba_sent=1 auth_fail=0 rr_nonce_expired=0 bu_hoa_mismatch=0
 check_binding "binding of $HOA_P now auth kbm, seq 3" "$HOA_P" "coa=$COA" seq=3 auth=kbm
 
 # ================================================================ 12. rr show
@@ -508,9 +528,9 @@ coti "fresh CoTI from $COA: CoT checked" "$COA"
 FC=$C_IDX
 hoti "fresh HoTI from $HOA_N: HoT checked" "$HOA_N"
 FH=$H_IDX
+snap S0
 rrbu "fresh home and care-of nonces: BA 0" \
 	--hoa "$HOA_N" --coa "$COA" --hidx "$FH" --cidx "$FC" --seq 1 --lifetime 10 --ack --expect-ba status=0
-snap S0
 rrbu "both tokens older than the lifetime: BA 138 without BAD" \
 	--hoa "$HOA_N" --coa "$COA" --hidx "$NA" --cidx "$NC" --seq 2 --lifetime 10 --ack --expect-ba status=138,lifetime=0
 hage=$(out_get sent.htok_age) cage=$(out_get sent.ctok_age)
@@ -520,7 +540,8 @@ rrbu "fresh home nonce, expired care-of nonce: BA 137 without BAD" \
 	--hoa "$HOA_N" --coa "$COA" --hidx "$FH" --cidx "$NC" --seq 4 --lifetime 10 --ack --expect-ba status=137,lifetime=0
 snap S1
 if awk -v a="$hage" -v c="$cage" 'BEGIN { exit !(a > 8 && c > 8) }'; then ok "the BU left with tokens $hage s and $cage s old (> 8)"; else not_ok "the BU left with tokens older than 8 s" "home $hage s, care-of $cage s"; fi
-check_deltas "expired nonces: rr_nonce_expired +3, ba_sent +3; bu_accepted, auth_fail 0" rr_nonce_expired=3 ba_sent=3 bu_accepted=0 auth_fail=0
+check_deltas "fresh nonces then 138, 136, 137: bu_accepted +1, rr_nonce_expired +3, ba_sent +4; auth_fail 0" \
+	bu_accepted=1 rr_nonce_expired=3 ba_sent=4 auth_fail=0
 echo 240 >$PARAMS/rr_nonce_lifetime_s
 
 # ================================================================ 14. rate limit
