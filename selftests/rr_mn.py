@@ -464,12 +464,16 @@ def cmd_bu(a):
     if not pk:
         raise Fail('no reply from %s within %.1fs (sent %s)' % (a.cn, a.timeout, json.dumps(sent)))
     p = pk[0]
-    if p.mhtype != MH_BA:
-        raise Fail('expected a BA, got MH type %s: %s; %s' % (p.mhtype, p.describe(),
-                                                                json.dumps(decode_mh(p.mh))))
-    if p.dst != src:
-        raise Fail('BA sent to %s, want the BU source %s' % (p.dst, src))
-    rh = check_rr_ba(p, a.cn, src, a.hoa, status, seq, lt, kbm if with_bad else None, auth_coa)
+    try:
+        if p.mhtype != MH_BA:
+            raise Fail('expected a BA, got MH type %s: %s; %s' % (p.mhtype, p.describe(),
+                                                                    json.dumps(decode_mh(p.mh))))
+        if p.dst != src:
+            raise Fail('BA sent to %s, want the BU source %s' % (p.dst, src))
+        rh = check_rr_ba(p, a.cn, src, a.hoa, status, seq, lt, kbm if with_bad else None, auth_coa)
+    except Fail as e:
+        raise Fail('%s (indices %d/%d%s)' % (e, a.hidx, a.cidx, ''.join(
+            ', %s %.3f s' % kv for kv in sorted(sent.items()) if kv[0].endswith('_age'))))
     return json.dumps({'verdict': 'BA status=%d seq=%d lifetime=%d %s rh2=%s verified octet by octet'
                        % (status, seq, lt, 'with BAD' if with_bad else 'without BAD', rh),
                        'sent': sent, 'reply': decode_mh(p.mh)})
