@@ -271,10 +271,11 @@ check_lifetime "lifetime 10: binding lifetime 40 s" "$HOA1" 30 40
 snap S1
 check_deltas "two refreshes: bu_accepted, ba_sent +2; auth_fail, replay 0" bu_accepted=2 ba_sent=2 auth_fail=0 replay=0
 # RFC 6275 9.5.4: "If the node accepted the Binding Update, the Binding
-# Acknowledgement SHOULD NOT be sent" (when A is clear).
+# Acknowledgement SHOULD NOT be sent" (when A is clear). Lifetime 100 (400
+# s) from here on: under emulation the next sections take minutes.
 snap S0
 rrbu "RR BU seq 103 without A: accepted, no BA" \
-	--hoa "$HOA1" --coa "$COA" --hidx "$IDX1" --cidx "$CIDX1" --seq 103 --lifetime 10 --expect-none
+	--hoa "$HOA1" --coa "$COA" --hidx "$IDX1" --cidx "$CIDX1" --seq 103 --lifetime 100 --expect-none
 snap S1
 check_deltas "RR BU without A: bu_accepted +1, ba_sent 0" bu_accepted=1 ba_sent=0
 check_binding "RR BU without A: binding seq 103" "$HOA1" "coa=$COA" seq=103 auth=rr
@@ -330,7 +331,7 @@ check_binding "moved CoA, old token: binding unchanged (coa $COA, seq 103)" "$HO
 # An RR BU may replace an RR binding (rr-interface.md).
 snap S0
 rrbu "BU from $COA2 with the care-of token of $COA2: BA 0" \
-	--hoa "$HOA1" --coa "$COA2" --hidx "$IDX1" --cidx "$CIDX2" --seq 110 --lifetime 10 --ack --expect-ba status=0
+	--hoa "$HOA1" --coa "$COA2" --hidx "$IDX1" --cidx "$CIDX2" --seq 110 --lifetime 100 --ack --expect-ba status=0
 snap S1
 check_deltas "BU from $COA2: bu_accepted, ba_sent +1; auth_fail 0" bu_accepted=1 ba_sent=1 auth_fail=0
 check_binding "moved CoA: binding of $HOA1 now via $COA2, seq 110, auth rr" "$HOA1" "coa=$COA2" seq=110 auth=rr
