@@ -294,6 +294,9 @@ check_binding "binding of $HOA1 unchanged after the malformed BUs" "$HOA1" "$COA
 
 # ================================================================ 4. sequence numbers
 diag "4. sequence numbers"
+# Refusals in a row to one address: without the rate limit of refusals
+# (be_ratelimit_ms, checked in section 6).
+echo 0 >$PARAMS/be_ratelimit_ms
 snap S0
 bu_check "replayed seq 10: BA 135 carrying last accepted seq 10, authenticated" --hoa "$HOA1" --key "$K1" --seq 10 --lifetime 10 --ack --expect-ba status=135,seq=10 --pcap "$PCAP"
 snap S1
@@ -309,6 +312,7 @@ bu_check "wrap: first BU seq 65535 (fresh key): BA status 0" --hoa "$HOA_W" --ke
 bu_check "wrap: seq 0 after 65535 is newer: BA status 0" --hoa "$HOA_W" --key "$KW" --seq 0 --lifetime 10 --ack --expect-ba status=0
 bu_check "wrap: seq 65535 after 0 is older: BA 135 seq 0" --hoa "$HOA_W" --key "$KW" --seq 65535 --lifetime 10 --ack --expect-ba status=135,seq=0
 check_binding "wrap: binding seq 0" "$HOA_W" "$COA" 0
+echo 1000 >$PARAMS/be_ratelimit_ms
 
 # ================================================================ 5. de-registration
 diag "5. de-registration"
