@@ -62,7 +62,7 @@ BURST2=2001:db8:7::11
 KP=9999999999999999999999999999999999999999
 Z64=0000000000000000
 
-ktap_plan 134
+ktap_plan 136
 
 # ---------------------------------------------------------------- helpers
 # out_get KEY: the first "KEY": value of the last answer (no python: under
@@ -529,7 +529,7 @@ if wait_for 30 age_over home "$HOA_N" "$NA" && wait_for 30 age_over careof "$COA
 else
 	not_ok "tokens of indices $NA (home) and $NC (care-of) older than 8 s within 30 s" "$MN_OUT"
 fi
-# Fresh tokens, used at once: under emulation the steps take seconds.
+# Fresh tokens, each used at once: under emulation a step takes seconds.
 coti "fresh CoTI from $COA: CoT checked" "$COA"
 FC=$C_IDX
 hoti "fresh HoTI from $HOA_N: HoT checked" "$HOA_N"
@@ -540,10 +540,12 @@ rrbu "fresh home and care-of nonces: BA 0" \
 rrbu "both tokens older than the lifetime: BA 138 without BAD" \
 	--hoa "$HOA_N" --coa "$COA" --hidx "$NA" --cidx "$NC" --seq 2 --lifetime 10 --ack --expect-ba status=138,lifetime=0
 hage=$(out_get htok_age) cage=$(out_get ctok_age)
+coti "fresh CoTI from $COA again: CoT checked" "$COA"
 rrbu "expired home nonce, fresh care-of nonce: BA 136 without BAD" \
-	--hoa "$HOA_N" --coa "$COA" --hidx "$NA" --cidx "$FC" --seq 3 --lifetime 10 --ack --expect-ba status=136,lifetime=0
+	--hoa "$HOA_N" --coa "$COA" --hidx "$NA" --cidx "$C_IDX" --seq 3 --lifetime 10 --ack --expect-ba status=136,lifetime=0
+hoti "fresh HoTI from $HOA_N again: HoT checked" "$HOA_N"
 rrbu "fresh home nonce, expired care-of nonce: BA 137 without BAD" \
-	--hoa "$HOA_N" --coa "$COA" --hidx "$FH" --cidx "$NC" --seq 4 --lifetime 10 --ack --expect-ba status=137,lifetime=0
+	--hoa "$HOA_N" --coa "$COA" --hidx "$H_IDX" --cidx "$NC" --seq 4 --lifetime 10 --ack --expect-ba status=137,lifetime=0
 snap S1
 if awk -v a="$hage" -v c="$cage" 'BEGIN { exit !(a > 8 && c > 8) }'; then ok "the BU left with tokens $hage s and $cage s old (> 8)"; else not_ok "the BU left with tokens older than 8 s" "home $hage s, care-of $cage s"; fi
 check_deltas "fresh nonces then 138, 136, 137: bu_accepted +1, rr_nonce_expired +3, ba_sent +4; auth_fail 0" \
