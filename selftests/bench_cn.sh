@@ -91,6 +91,31 @@ wait_stable() {
 	done
 }
 
+# delta_json S0 S1 COUNTER[|ALT]...: {"COUNTER": S1 - S0, ...}
+delta_json() {
+	local s0=$1 s1=$2 k d="{"
+	shift 2
+	for k in "$@"; do
+		d+="\"${k%%|*}\": $(($(counter "$k" "$s1") - $(counter "$k" "$s0"))), "
+	done
+	echo "${d%, }}"
+}
+
+# hmacbench KIND ROUND NAME ARGS...: raw HMAC-SHA1 with the same kernel
+# crypto (bench/hmacbench, ARGS its parameters), emitted as KIND
+hmacbench() {
+	local kind=$1 r=$2 name=$3 hm
+	shift 3
+	if insmod "$HMACBENCH_KO" "$@" msecs=1000; then
+		hm=$(dmesg | grep 'hmacbench: driver=' | tail -n 2 | sed 's/.*hmacbench: //' | tr '\n' ';')
+		rmmod hmacbench
+		emit "$kind" "{\"round\": $r, \"lines\": \"$hm\"}"
+		ok "$name round $r: hmacbench"
+	else
+		not_ok "$name round $r: hmacbench insmod"
+	fi
+}
+
 bu_accepted_min() { [ "$(stat_get "$NS_CN" bu_accepted 2>/dev/null)" -ge "$1" ] 2>/dev/null; }
 
 # Module reloaded (fresh counters, Kbms, bindings) with PARAM=VALUE...
@@ -155,18 +180,15 @@ done
 
 # --------------------------------------------------------------- (b) BU rate
 bu_round() { # bu_round ROUND
-	local r=$1 snd s0=$TMP/s0 s1=$TMP/s1 k hm
+	local r=$1 snd s0=$TMP/s0 s1=$TMP/s1 k
 	reload || { not_ok "bu round $r: load module"; return; }
 	cli "$NS_CN" kbm add "$HOA_R" key "$KEY_R" cn "$CN" >/dev/null ||
 		{ not_ok "bu round $r: kbm add"; return; }
 	stat_json >"$s0"
 	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/bu_rate.bin")
 	wait_stable "$s1"
-	local d="{"
-	for k in bu_rx bu_accepted auth_fail replay mh_malformed mh_rx; do
-		d+="\"$k\": $(($(counter $k "$s1") - $(counter $k "$s0"))), "
-	done
-	d="${d%, }}"
+	local d
+	d=$(delta_json "$s0" "$s1" bu_rx bu_accepted auth_fail replay mh_malformed mh_rx)
 	emit bu "{\"round\": $r, \"send\": ${snd:-null}, \"delta\": $d}"
 	k=$(json_get bu_accepted <<<"$d")
 	if [ "${k:-0}" -gt 0 ]; then
@@ -178,24 +200,13 @@ bu_round() { # bu_round ROUND
 	stat_json >"$s0"
 	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/bu_bad.bin")
 	wait_stable "$s1"
-	d="{"
-	for k in bu_rx bu_accepted auth_fail; do
-		d+="\"$k\": $(($(counter $k "$s1") - $(counter $k "$s0"))), "
-	done
-	d="${d%, }}"
+	d=$(delta_json "$s0" "$s1" bu_rx bu_accepted auth_fail)
 	emit bu_bad "{\"round\": $r, \"send\": ${snd:-null}, \"delta\": $d}"
 	# Same number of packets of the same size, Next Header 59: packet I/O only.
 	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/null.bin")
 	emit null "{\"round\": $r, \"send\": ${snd:-null}}"
 	# Raw HMAC-SHA1, same kernel crypto, same input length.
-	if insmod "$HMACBENCH_KO" len="$(meta hmac_input_len)" msecs=1000; then
-		hm=$(dmesg | grep 'hmacbench: driver=' | tail -n 2 | sed 's/.*hmacbench: //' | tr '\n' ';')
-		rmmod hmacbench
-		emit hmac "{\"round\": $r, \"lines\": \"$hm\"}"
-		ok "bu round $r: hmacbench"
-	else
-		not_ok "bu round $r: hmacbench insmod"
-	fi
+	hmacbench hmac "$r" bu len="$(meta hmac_input_len)"
 }
 
 diag "(b) Binding Update rate, $ROUNDS rounds of $N_RATE BUs ($(up)s)"
@@ -205,16 +216,12 @@ done
 
 # --------------------------------------------------------------- (d) HoT rate
 hot_round() { # hot_round ROUND
-	local r=$1 snd s0=$TMP/s0 s1=$TMP/s1 k d hm
+	local r=$1 snd s0=$TMP/s0 s1=$TMP/s1 k d
 	reload rr=kernel rr_ratelimit=0 || { not_ok "hot round $r: load module"; return; }
 	stat_json >"$s0"
 	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/hoti.bin")
 	wait_stable "$s1" rr_hoti_rx
-	d="{"
-	for k in rr_hoti_rx rr_hot_sent rr_ratelimited rr_init_dropped mh_rx mh_malformed; do
-		d+="\"$k\": $(($(counter $k "$s1") - $(counter $k "$s0"))), "
-	done
-	d="${d%, }}"
+	d=$(delta_json "$s0" "$s1" rr_hoti_rx rr_hot_sent rr_ratelimited rr_init_dropped mh_rx mh_malformed)
 	emit hot "{\"round\": $r, \"send\": ${snd:-null}, \"delta\": $d}"
 	k=$(json_get rr_hot_sent <<<"$d")
 	if [ "${k:-0}" -gt 0 ]; then
@@ -225,14 +232,7 @@ hot_round() { # hot_round ROUND
 	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/null_hoti.bin")
 	emit hot_null "{\"round\": $r, \"send\": ${snd:-null}}"
 	# The keygen token: HMAC-SHA1(Kcn, address | nonce | 0), three updates.
-	if insmod "$HMACBENCH_KO" len="$(meta hot_hmac_input_len)" seglen="$(meta hot_hmac_seglen)" msecs=1000; then
-		hm=$(dmesg | grep 'hmacbench: driver=' | tail -n 2 | sed 's/.*hmacbench: //' | tr '\n' ';')
-		rmmod hmacbench
-		emit hot_hmac "{\"round\": $r, \"lines\": \"$hm\"}"
-		ok "hot round $r: hmacbench"
-	else
-		not_ok "hot round $r: hmacbench insmod"
-	fi
+	hmacbench hot_hmac "$r" hot len="$(meta hot_hmac_input_len)" seglen="$(meta hot_hmac_seglen)"
 }
 
 diag "(d) Home Test rate, $ROUNDS rounds of $N_RATE HoTIs ($(up)s)"
@@ -265,11 +265,7 @@ if reload max_bindings="$MEM_N" max_lifetime=262140; then
 		stat_json >"$TMP/s0"
 		snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/bu_mem.bin" -n "$nk")
 		wait_stable "$TMP/s1"
-		d="{"
-		for k in bu_rx bu_accepted auth_fail replay "bc_full|stat_24" mh_malformed; do
-			d+="\"${k%%|*}\": $(($(counter "$k" "$TMP/s1") - $(counter "$k" "$TMP/s0"))), "
-		done
-		d="${d%, }}"
+		d=$(delta_json "$TMP/s0" "$TMP/s1" bu_rx bu_accepted auth_fail replay "bc_full|stat_24" mh_malformed)
 		emit bu_new "{\"send\": ${snd:-null}, \"delta\": $d}"
 		memsnap 2
 		nb=$(cli "$NS_CN" -j binding show 2>/dev/null | $PYTHON -c 'import json,sys; d=json.load(sys.stdin); print(len(d) if isinstance(d, list) else len(next((v for v in d.values() if isinstance(v, list)), [])))' 2>/dev/null)
