@@ -14,11 +14,11 @@ writes, into OUTDIR:
                still right): parsed and HMAC'ed, then dropped
   null.bin     N_RATE packets of the BU packets' size, Next Header 59 (no
                Mobility Header, no HAO): the cost of the packet I/O alone
-  hoti.bin     N_RATE Home Test Init messages from HOT_SRC (an address no
+  hoti.bin     N_HOT Home Test Init messages from HOT_SRC (an address no
                namespace holds: the Home Tests go to a static neighbour
                entry and are dropped on arrival, without a receive path)
                with distinct cookies
-  null_hoti.bin  N_RATE packets of the HoTI packets' size, Next Header 59
+  null_hoti.bin  N_HOT packets of the HoTI packets' size, Next Header 59
   bu_mem.bin   N_MEM Binding Updates, one per home address HOA_MEM(i)
   kbm_mem.bin  N_MEM records hoa(16) | key(20) for bench/kbm_bulk.py
   meta.json    addresses, keys, counts
@@ -32,7 +32,7 @@ Authorization Data at 18 (8n+2, last). Authenticator = First(96,
 HMAC-SHA1(Kbm, coa | cn | MH[0, 20) with the checksum zero)) (RFC 6275
 6.2.7); the MH checksum is computed over the home address (6.1.1).
 
-  gen.py OUTDIR [--rate N] [--mem N]
+  gen.py OUTDIR [--rate N] [--hot N] [--mem N]
 """
 import argparse
 import hashlib
@@ -118,10 +118,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir")
     ap.add_argument("--rate", type=int, default=20000)
+    ap.add_argument("--hot", type=int, default=20000)
     ap.add_argument("--mem", type=int, default=100000)
     a = ap.parse_args()
     if not 1 <= a.rate <= 60000:
         ap.error("--rate must be 1..60000 (one key, 16-bit sequence numbers)")
+    if not 1 <= a.hot <= 60000:
+        ap.error("--hot must be 1..60000")
     os.makedirs(a.outdir, exist_ok=True)
     cn, coa = a6(CN), a6(COA)
     out = lambda n: os.path.join(a.outdir, n)
@@ -136,9 +139,9 @@ def main():
     plen = len(bus[0]) - 40
     write_pkts(out("null.bin"), [ipv6(coa, cn, IPPROTO_NONE, bytes(plen))] * a.rate)
     hot_src = a6(HOT_SRC)
-    hotis = [hoti(0x6d36000000000000 + i, hot_src, cn) for i in range(a.rate)]
+    hotis = [hoti(0x6d36000000000000 + i, hot_src, cn) for i in range(a.hot)]
     write_pkts(out("hoti.bin"), hotis)
-    write_pkts(out("null_hoti.bin"), [ipv6(hot_src, cn, IPPROTO_NONE, bytes(len(hotis[0]) - 40))] * a.rate)
+    write_pkts(out("null_hoti.bin"), [ipv6(hot_src, cn, IPPROTO_NONE, bytes(len(hotis[0]) - 40))] * a.hot)
 
     base = int(ipaddress.IPv6Address(HOA_MEM_BASE))
     mem, recs = [], []
@@ -159,7 +162,7 @@ def main():
         "hao_pkt_len": len(hao_udp(0, coa, cn, a6(HOA_A))),
         "bu_pkt_len": len(bus[0]),
         "hmac_input_len": 32 + 20,
-        "hot_src": HOT_SRC,
+        "hot_src": HOT_SRC, "n_hot": a.hot,
         "hot_pkt_len": len(hotis[0]),
         "hot_hmac_input_len": 16 + 8 + 1,     # address | nonce | 0 (RFC 6275 5.2.5)
         "hot_hmac_seglen": "16,8",
