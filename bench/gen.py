@@ -14,6 +14,11 @@ writes, into OUTDIR:
                still right): parsed and HMAC'ed, then dropped
   null.bin     N_RATE packets of the BU packets' size, Next Header 59 (no
                Mobility Header, no HAO): the cost of the packet I/O alone
+  hoti.bin     N_HOT Home Test Init messages from HOT_SRC (an address no
+               namespace holds: the Home Tests go to a static neighbour
+               entry and are dropped on arrival, without a receive path)
+               with distinct cookies
+  null_hoti.bin  N_HOT packets of the HoTI packets' size, Next Header 59
   bu_mem.bin   N_MEM Binding Updates, one per home address HOA_MEM(i)
   kbm_mem.bin  N_MEM records hoa(16) | key(20) for bench/kbm_bulk.py
   meta.json    addresses, keys, counts
@@ -27,7 +32,7 @@ Authorization Data at 18 (8n+2, last). Authenticator = First(96,
 HMAC-SHA1(Kbm, coa | cn | MH[0, 20) with the checksum zero)) (RFC 6275
 6.2.7); the MH checksum is computed over the home address (6.1.1).
 
-  gen.py OUTDIR [--rate N] [--mem N]
+  gen.py OUTDIR [--rate N] [--hot N] [--mem N]
 """
 import argparse
 import hashlib
@@ -42,6 +47,7 @@ COA = "2001:db8:1::2"        # the mn namespace's address: the care-of address
 HOA_A = "2001:db8:2::10"     # (a) HAO receive rate
 HOA_R = "2001:db8:3::10"     # (b) BU verification rate
 HOA_MEM_BASE = "2001:db8:100::"  # (c) memory: HOA_MEM_BASE + i, i = 1..N
+HOT_SRC = "2001:db8:1::99"   # (d) HoTI source: on the link, held by no namespace
 UDP_PORT = 5001
 UDP_PAYLOAD = 64
 
@@ -93,6 +99,13 @@ def bu(seq, lifetime, key, coa, cn, hoa, bad_auth=False):
     return ipv6(coa, cn, IPPROTO_DSTOPTS, dstopt_hao(IPPROTO_MH, hoa) + bytes(m))
 
 
+def hoti(cookie, src, cn):
+    """HoTI (RFC 6275 6.1.3): 16 octets, Home Init Cookie at 8, no HAO."""
+    m = bytearray(struct.pack("!BBBBHHQ", 59, 1, 1, 0, 0, 0, cookie))
+    m[4:6] = struct.pack("!H", csum(src, cn, IPPROTO_MH, bytes(m)))
+    return ipv6(src, cn, IPPROTO_MH, bytes(m))
+
+
 def write_pkts(path, pkts):
     with open(path + ".tmp", "wb") as f:
         f.write(b"M6PK" + struct.pack("<I", len(pkts)))
@@ -105,10 +118,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir")
     ap.add_argument("--rate", type=int, default=20000)
+    ap.add_argument("--hot", type=int, default=20000)
     ap.add_argument("--mem", type=int, default=100000)
     a = ap.parse_args()
     if not 1 <= a.rate <= 60000:
         ap.error("--rate must be 1..60000 (one key, 16-bit sequence numbers)")
+    if not 1 <= a.hot <= 60000:
+        ap.error("--hot must be 1..60000")
     os.makedirs(a.outdir, exist_ok=True)
     cn, coa = a6(CN), a6(COA)
     out = lambda n: os.path.join(a.outdir, n)
@@ -122,6 +138,10 @@ def main():
                                    for s in range(1, a.rate + 1)])
     plen = len(bus[0]) - 40
     write_pkts(out("null.bin"), [ipv6(coa, cn, IPPROTO_NONE, bytes(plen))] * a.rate)
+    hot_src = a6(HOT_SRC)
+    hotis = [hoti(0x6d36000000000000 + i, hot_src, cn) for i in range(a.hot)]
+    write_pkts(out("hoti.bin"), hotis)
+    write_pkts(out("null_hoti.bin"), [ipv6(hot_src, cn, IPPROTO_NONE, bytes(len(hotis[0]) - 40))] * a.hot)
 
     base = int(ipaddress.IPv6Address(HOA_MEM_BASE))
     mem, recs = [], []
@@ -142,6 +162,10 @@ def main():
         "hao_pkt_len": len(hao_udp(0, coa, cn, a6(HOA_A))),
         "bu_pkt_len": len(bus[0]),
         "hmac_input_len": 32 + 20,
+        "hot_src": HOT_SRC, "n_hot": a.hot,
+        "hot_pkt_len": len(hotis[0]),
+        "hot_hmac_input_len": 16 + 8 + 1,     # address | nonce | 0 (RFC 6275 5.2.5)
+        "hot_hmac_seglen": "16,8",
     }
     with open(out("meta.json"), "w") as f:
         json.dump(meta, f, indent=1)

@@ -61,9 +61,9 @@ def hao(ev):
     }
 
 
-def hmac_lines(ev):
+def hmac_lines(ev, kind="hmac"):
     out = {"segs": [], "digest": [], "driver": None}
-    for e in ev.get("hmac", []):
+    for e in ev.get(kind, []):
         for l in e.get("lines", "").split(";"):
             m = re.search(r"driver=(\S+) len=(\d+) mode=(\w+) ops=(\d+) ns=(\d+) ns_per_op=([\d.]+)", l)
             if m:
@@ -109,6 +109,39 @@ def bu(ev):
         "rejected_per_s_median": r1(rej), "ratio_rejected_over_raw_hmac": ratio(rej, raw),
         "reject_ns_beyond_packet_io": r1(per_rej),
         "hmac_share_of_reject": ratio(ns_segs, per_rej) if per_rej and per_rej > 0 else None,
+        "rounds": rounds, "hmac_ns_segs": h["segs"], "hmac_ns_digest": h["digest"],
+    }
+
+
+def hot(ev):
+    """(d) HoTIs answered per second against the raw HMAC-SHA1 of a keygen
+    token (one per Home Test) and against same-size packets."""
+    rounds = []
+    nulls = {e["round"]: e.get("send") or {} for e in ev.get("hot_null", [])}
+    for e in ev.get("hot", []):
+        sd, d = e.get("send") or {}, e.get("delta") or {}
+        secs = sd.get("secs")
+        rounds.append({
+            "round": e["round"], "sent": sd.get("sent"), "send_secs": secs,
+            "hoti_rx": d.get("rr_hoti_rx"), "hot_sent": d.get("rr_hot_sent"),
+            "ratelimited": d.get("rr_ratelimited"), "malformed": d.get("mh_malformed"),
+            "hot_per_s": r1(d["rr_hot_sent"] / secs) if secs and d.get("rr_hot_sent") is not None else None,
+            "null_pkts_per_s": nulls.get(e["round"], {}).get("pps"),
+        })
+    h = hmac_lines(ev, "hot_hmac")
+    rate = med([x["hot_per_s"] for x in rounds])
+    null = med([x["null_pkts_per_s"] for x in rounds])
+    ns_segs, ns_dig = med(h["segs"]), med(h["digest"])
+    raw = 1e9 / ns_segs if ns_segs else None
+    per = 1e9 / rate - 1e9 / null if rate and null else None
+    return {
+        "hot_per_s_median": r1(rate),
+        "hmac_driver": h["driver"], "hmac_input_len": h.get("len"),
+        "hmac_ns_per_op_segs_median": r1(ns_segs, 2), "hmac_ns_per_op_digest_median": r1(ns_dig, 2),
+        "hmac_ops_per_s": r1(raw), "ratio_hot_over_raw_hmac": ratio(rate, raw),
+        "null_pkts_per_s_median": r1(null),
+        "hot_ns_beyond_packet_io": r1(per),
+        "hmac_share_of_that": ratio(ns_segs, per) if per and per > 0 else None,
         "rounds": rounds, "hmac_ns_segs": h["segs"], "hmac_ns_digest": h["digest"],
     }
 
@@ -208,6 +241,23 @@ def text(rep):
     else:
         L.append("(c) kernel memory: no result")
     L.append("")
+    d = rep["hot_rate"]
+    L.append("(d) Home Test Init -> Home Test (rr=kernel, rr_ratelimit=0; %s octets HMAC-SHA1 input, driver %s)" % (
+        fmt(d["hmac_input_len"]), fmt(d["hmac_driver"])))
+    for x in d["rounds"]:
+        L.append("    round %d: %s sent, %s answered (rate-limited %s, malformed %s) in %s s: %s HoT/s;"
+                 " same-size packets without MH %s pkt/s" % (
+                     x["round"], fmt(x["sent"]), fmt(x["hot_sent"]), fmt(x["ratelimited"]),
+                     fmt(x["malformed"]), fmt(r1(x["send_secs"], 3)), fmt(x["hot_per_s"]),
+                     fmt(x["null_pkts_per_s"])))
+    L.append("  median %s HoT/s; raw hmac(sha1) %s ns/op as mip6sec calls it (%s ns/op one-shot) = %s op/s" % (
+        fmt(d["hot_per_s_median"]), fmt(d["hmac_ns_per_op_segs_median"]),
+        fmt(d["hmac_ns_per_op_digest_median"]), fmt(d["hmac_ops_per_s"])))
+    L.append("  ratio HoT/s over raw HMAC op/s: %s" % fmt(d["ratio_hot_over_raw_hmac"]))
+    L.append("  a HoT costs %s ns more than a same-size packet without MH (that includes sending the" % (
+        fmt(d["hot_ns_beyond_packet_io"])))
+    L.append("  Home Test: one more packet out and in); the HMAC is %s of that" % fmt(d["hmac_share_of_that"]))
+    L.append("")
     L.append("reproduce: " + rep["command"])
     return "\n".join(L)
 
@@ -226,7 +276,7 @@ def main():
     rep = {
         "kernel": a.kver, "vcpus": "%s vCPU" % (a.vcpus or os.environ.get("VM_SMP", "1")),
         "emulated": "qemu TCG", "command": a.cmd, "mem_target": a.mem_target,
-        "hao_receive": hao(ev), "bu_verify": bu(ev), "memory": mem(ev),
+        "hao_receive": hao(ev), "bu_verify": bu(ev), "memory": mem(ev), "hot_rate": hot(ev),
     }
     if ev.get("unparsable"):
         rep["unparsable_lines"] = ev["unparsable"]

@@ -14,10 +14,11 @@
 #   KVER             kernel to boot (default: the 6.1 kernel of
 #                    scripts/kernels.sh; any kernel with /boot/vmlinuz-KVER
 #                    and headers)
-#   BENCH_ROUNDS     rounds of (a) module/kernel pairs and of (b) (default 5)
+#   BENCH_ROUNDS     rounds of (a) module/kernel pairs, of (b) and of (d) (default 5)
 #   BENCH_HAO_N      HAO packets per (a) run (default 100000)
 #   BENCH_HAO_SECS   time cap per (a) run, s (default 3)
 #   BENCH_RATE_N     Binding Updates per (b) round (default 50000, <= 60000)
+#   BENCH_HOT_N      Home Test Inits per (d) round (default 20000, <= 60000)
 #   BENCH_MEM_N      Kbms and bindings for (c) (default 100000)
 #   BENCH_KBM_SECS   time cap for provisioning the (c) Kbms, s (default 150;
 #                    fewer keys then, the report says how many)
@@ -42,6 +43,7 @@ ROUNDS=${BENCH_ROUNDS:-5}
 HAO_N=${BENCH_HAO_N:-100000}
 HAO_SECS=${BENCH_HAO_SECS:-3}
 RATE_N=${BENCH_RATE_N:-50000}
+HOT_N=${BENCH_HOT_N:-20000}
 MEM_N=${BENCH_MEM_N:-100000}
 KBM_SECS=${BENCH_KBM_SECS:-150}
 export VM_MEM=${VM_MEM:-2048} VM_TIMEOUT=${VM_TIMEOUT:-1500}
@@ -77,10 +79,10 @@ for t in pktsend udprecv; do
 done
 
 # ------------------------------------------------------------------ packets
-want="$RATE_N $MEM_N $(sha256sum bench/gen.py | cut -d' ' -f1)"
+want="$RATE_N $HOT_N $MEM_N $(sha256sum bench/gen.py | cut -d' ' -f1)"
 if [ "$(cat "$OUT/gen.stamp" 2>/dev/null)" != "$want" ]; then
 	log "prebuilding the packets ($RATE_N BUs for the rate, $MEM_N for the memory)"
-	python3 bench/gen.py "$OUT" --rate "$RATE_N" --mem "$MEM_N" >/dev/null
+	python3 bench/gen.py "$OUT" --rate "$RATE_N" --hot "$HOT_N" --mem "$MEM_N" >/dev/null
 	echo "$want" >"$OUT/gen.stamp"
 fi
 
@@ -105,7 +107,7 @@ cp "$ROOT/build/vm/$K/console.log" "$OUT/console-$K.log" 2>/dev/null || true
 [ "$rc" -eq 0 ] || echo "bench: the VM reported a failure (exit $rc); log: $OUT/vm-$K.log" >&2
 
 CMD="make bench KVER=$K"
-for v in BENCH_ROUNDS BENCH_HAO_N BENCH_HAO_SECS BENCH_RATE_N BENCH_MEM_N BENCH_KBM_SECS VM_SMP; do
+for v in BENCH_ROUNDS BENCH_HAO_N BENCH_HAO_SECS BENCH_RATE_N BENCH_HOT_N BENCH_MEM_N BENCH_KBM_SECS VM_SMP; do
 	[ -z "${!v:-}" ] || CMD="$v=${!v} $CMD"
 done
 python3 bench/report.py "$OUT/console-$K.log" --kver "$K" --cmd "$CMD" --mem-target "$MEM_N" \

@@ -13,7 +13,11 @@
 #      the same BUs with a wrong authenticator (verification without the
 #      binding update) and a baseline of same-size packets without a
 #      Mobility Header (packet I/O only);
-#  (c) slab and vmalloc growth for N Kbms, then for N bindings.
+#  (c) slab and vmalloc growth for N Kbms, then for N bindings;
+#  (d) Home Test Init messages answered per second (rr=kernel,
+#      rr_ratelimit=0: one HMAC-SHA1 and one Home Test each) vs the raw
+#      HMAC-SHA1 over the same 25 octets in the same three updates, plus
+#      same-size packets without a Mobility Header.
 # Raw results go to the console as "m6bench: KIND JSON" lines, which
 # bench/report.py turns into the report. The TAP lines only say whether each
 # step worked: no performance threshold fails.
@@ -37,7 +41,8 @@ MEM_N=${BENCH_MEM_N:-100000}
 KBM_SECS=${BENCH_KBM_SECS:-150}
 SEND=$BDIR/pktsend
 RECV=$BDIR/udprecv
-for f in "$SEND" "$RECV" "$BDIR/meta.json" "$BDIR/hao.bin" "$BDIR/bu_bad.bin" "$BDIR/bu_mem.bin" "$HMACBENCH_KO"; do
+for f in "$SEND" "$RECV" "$BDIR/meta.json" "$BDIR/hao.bin" "$BDIR/bu_bad.bin" "$BDIR/bu_mem.bin" \
+	"$BDIR/hoti.bin" "$BDIR/null_hoti.bin" "$HMACBENCH_KO"; do
 	[ -r "$f" ] || ksft_skip_all "missing $f (run bench/run.sh)"
 done
 
@@ -53,7 +58,10 @@ HOA_R=$(meta hoa_r)
 KEY_R=$(meta key_r)
 PORT=$(meta udp_port)
 N_RATE=$(meta n_rate)
+N_HOT=$(meta n_hot)
+HOT_SRC=$(meta hot_src)
 MAC=$(ip -n "$NS_CN" -o link show "$IF_CN" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+MN_MAC=$(ip -n "$NS_MN" -o link show "$IF_MN" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
 sysctl -qw net.core.netdev_max_backlog=100000 2>/dev/null
 
 emit() { echo "m6bench: $1 $2"; } # emit KIND JSON
@@ -71,16 +79,42 @@ counter() {
 	echo "${v:-0}"
 }
 
-# wait_stable FILE: poll the stats until bu_rx stops moving; leaves them in FILE
+# wait_stable FILE [COUNTER]: poll the stats until COUNTER (bu_rx) stops
+# moving; leaves them in FILE
 wait_stable() {
 	local prev=-1 cur _
 	for _ in $(seq 1 100); do
 		stat_json >"$1"
-		cur=$(counter bu_rx "$1")
+		cur=$(counter "${2:-bu_rx}" "$1")
 		[ "$cur" = "$prev" ] && return 0
 		prev=$cur
 		sleep 0.3
 	done
+}
+
+# delta_json S0 S1 COUNTER[|ALT]...: {"COUNTER": S1 - S0, ...}
+delta_json() {
+	local s0=$1 s1=$2 k d="{"
+	shift 2
+	for k in "$@"; do
+		d+="\"${k%%|*}\": $(($(counter "$k" "$s1") - $(counter "$k" "$s0"))), "
+	done
+	echo "${d%, }}"
+}
+
+# hmacbench KIND ROUND NAME ARGS...: raw HMAC-SHA1 with the same kernel
+# crypto (bench/hmacbench, ARGS its parameters), emitted as KIND
+hmacbench() {
+	local kind=$1 r=$2 name=$3 hm
+	shift 3
+	if insmod "$HMACBENCH_KO" "$@" msecs=1000; then
+		hm=$(dmesg | grep 'hmacbench: driver=' | tail -n 2 | sed 's/.*hmacbench: //' | tr '\n' ';')
+		rmmod hmacbench
+		emit "$kind" "{\"round\": $r, \"lines\": \"$hm\"}"
+		ok "$name round $r: hmacbench"
+	else
+		not_ok "$name round $r: hmacbench insmod"
+	fi
 }
 
 bu_accepted_min() { [ "$(stat_get "$NS_CN" bu_accepted 2>/dev/null)" -ge "$1" ] 2>/dev/null; }
@@ -147,18 +181,15 @@ done
 
 # --------------------------------------------------------------- (b) BU rate
 bu_round() { # bu_round ROUND
-	local r=$1 snd s0=$TMP/s0 s1=$TMP/s1 k hm
+	local r=$1 snd s0=$TMP/s0 s1=$TMP/s1 k
 	reload || { not_ok "bu round $r: load module"; return; }
 	cli "$NS_CN" kbm add "$HOA_R" key "$KEY_R" cn "$CN" >/dev/null ||
 		{ not_ok "bu round $r: kbm add"; return; }
 	stat_json >"$s0"
 	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/bu_rate.bin")
 	wait_stable "$s1"
-	local d="{"
-	for k in bu_rx bu_accepted auth_fail replay mh_malformed mh_rx; do
-		d+="\"$k\": $(($(counter $k "$s1") - $(counter $k "$s0"))), "
-	done
-	d="${d%, }}"
+	local d
+	d=$(delta_json "$s0" "$s1" bu_rx bu_accepted auth_fail replay mh_malformed mh_rx)
 	emit bu "{\"round\": $r, \"send\": ${snd:-null}, \"delta\": $d}"
 	k=$(json_get bu_accepted <<<"$d")
 	if [ "${k:-0}" -gt 0 ]; then
@@ -170,30 +201,52 @@ bu_round() { # bu_round ROUND
 	stat_json >"$s0"
 	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/bu_bad.bin")
 	wait_stable "$s1"
-	d="{"
-	for k in bu_rx bu_accepted auth_fail; do
-		d+="\"$k\": $(($(counter $k "$s1") - $(counter $k "$s0"))), "
-	done
-	d="${d%, }}"
+	d=$(delta_json "$s0" "$s1" bu_rx bu_accepted auth_fail)
 	emit bu_bad "{\"round\": $r, \"send\": ${snd:-null}, \"delta\": $d}"
 	# Same number of packets of the same size, Next Header 59: packet I/O only.
 	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/null.bin")
 	emit null "{\"round\": $r, \"send\": ${snd:-null}}"
 	# Raw HMAC-SHA1, same kernel crypto, same input length.
-	if insmod "$HMACBENCH_KO" len="$(meta hmac_input_len)" msecs=1000; then
-		hm=$(dmesg | grep 'hmacbench: driver=' | tail -n 2 | sed 's/.*hmacbench: //' | tr '\n' ';')
-		rmmod hmacbench
-		emit hmac "{\"round\": $r, \"lines\": \"$hm\"}"
-		ok "bu round $r: hmacbench"
-	else
-		not_ok "bu round $r: hmacbench insmod"
-	fi
+	hmacbench hmac "$r" bu len="$(meta hmac_input_len)"
 }
 
 diag "(b) Binding Update rate, $ROUNDS rounds of $N_RATE BUs ($(up)s)"
 for r in $(seq 1 "$ROUNDS"); do
 	bu_round "$r"
 done
+
+# --------------------------------------------------------------- (d) HoT rate
+hot_round() { # hot_round ROUND
+	local r=$1 snd s0=$TMP/s0 s1=$TMP/s1 k d
+	stat_json >"$s0"
+	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/hoti.bin")
+	wait_stable "$s1" rr_hoti_rx
+	d=$(delta_json "$s0" "$s1" rr_hoti_rx rr_hot_sent rr_ratelimited rr_init_dropped mh_rx mh_malformed)
+	emit hot "{\"round\": $r, \"send\": ${snd:-null}, \"delta\": $d}"
+	k=$(json_get rr_hot_sent <<<"$d")
+	if [ "${k:-0}" -gt 0 ]; then
+		ok "hot round $r: $k of $N_HOT Home Test Inits answered"
+	else
+		not_ok "hot round $r: Home Test Inits answered" "send: $snd" "delta: $d"
+	fi
+	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/null_hoti.bin")
+	emit hot_null "{\"round\": $r, \"send\": ${snd:-null}}"
+	# The keygen token: HMAC-SHA1(Kcn, address | nonce | 0), three updates.
+	hmacbench hot_hmac "$r" hot len="$(meta hot_hmac_input_len)" seglen="$(meta hot_hmac_seglen)"
+}
+
+diag "(d) Home Test rate, $ROUNDS rounds of $N_HOT HoTIs ($(up)s)"
+# The Home Tests go to $HOT_SRC, a static neighbour on mn's link that no
+# namespace holds: mn drops them on arrival, without a receive path. One
+# load for the rounds: Home Test Inits leave no state but the nonces.
+ip -n "$NS_CN" neigh replace "$HOT_SRC" lladdr "$MN_MAC" dev "$IF_CN" nud permanent
+if reload rr=kernel rr_ratelimit=0; then
+	for r in $(seq 1 "$ROUNDS"); do
+		hot_round "$r"
+	done
+else
+	not_ok "hot: load module with rr=kernel rr_ratelimit=0"
+fi
 
 # --------------------------------------------------------------- (c) memory
 memsnap() { # memsnap NAME: /proc/meminfo and /proc/slabinfo into $TMP
@@ -217,11 +270,7 @@ if reload max_bindings="$MEM_N" max_lifetime=262140; then
 		stat_json >"$TMP/s0"
 		snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/bu_mem.bin" -n "$nk")
 		wait_stable "$TMP/s1"
-		d="{"
-		for k in bu_rx bu_accepted auth_fail replay "bc_full|stat_24" mh_malformed; do
-			d+="\"${k%%|*}\": $(($(counter "$k" "$TMP/s1") - $(counter "$k" "$TMP/s0"))), "
-		done
-		d="${d%, }}"
+		d=$(delta_json "$TMP/s0" "$TMP/s1" bu_rx bu_accepted auth_fail replay "bc_full|stat_24" mh_malformed)
 		emit bu_new "{\"send\": ${snd:-null}, \"delta\": $d}"
 		memsnap 2
 		nb=$(cli "$NS_CN" -j binding show 2>/dev/null | $PYTHON -c 'import json,sys; d=json.load(sys.stdin); print(len(d) if isinstance(d, list) else len(next((v for v in d.values() if isinstance(v, list)), [])))' 2>/dev/null)

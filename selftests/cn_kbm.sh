@@ -20,7 +20,9 @@
 #  - Home Address option: delivered from the registered care-of address,
 #    otherwise dropped with a Binding Error status 1 (rate-limited), audit,
 #    off; unknown MH type -> Binding Error status 2;
-#  - BU without Kbm passed to a raw MH socket, or dropped (bu_nokey=drop);
+#  - BU without Kbm passed to a raw MH socket, or dropped (bu_nokey=drop),
+#    with rr=userspace (return routability left to a daemon; rr.sh and
+#    rr_coexist.sh test both modes);
 #  - max_bindings, kbm_wrap, kbm show counters, two namespaces with the same
 #    home address and different keys, rmmod with bindings present.
 
@@ -161,6 +163,7 @@ echo 1000 >$PARAMS/be_ratelimit_ms
 echo 420 >$PARAMS/max_lifetime
 echo pass >$PARAMS/bu_nokey
 echo allow >$PARAMS/kbm_wrap
+echo kernel >$PARAMS/rr
 
 cli "$NS_CN" -j monitor >"$MON" 2>&1 &
 bg_track $!
@@ -291,6 +294,9 @@ check_binding "binding of $HOA1 unchanged after the malformed BUs" "$HOA1" "$COA
 
 # ================================================================ 4. sequence numbers
 diag "4. sequence numbers"
+# Refusals in a row to one address: without the rate limit of refusals
+# (be_ratelimit_ms, checked in section 6).
+echo 0 >$PARAMS/be_ratelimit_ms
 snap S0
 bu_check "replayed seq 10: BA 135 carrying last accepted seq 10, authenticated" --hoa "$HOA1" --key "$K1" --seq 10 --lifetime 10 --ack --expect-ba status=135,seq=10 --pcap "$PCAP"
 snap S1
@@ -306,6 +312,7 @@ bu_check "wrap: first BU seq 65535 (fresh key): BA status 0" --hoa "$HOA_W" --ke
 bu_check "wrap: seq 0 after 65535 is newer: BA status 0" --hoa "$HOA_W" --key "$KW" --seq 0 --lifetime 10 --ack --expect-ba status=0
 bu_check "wrap: seq 65535 after 0 is older: BA 135 seq 0" --hoa "$HOA_W" --key "$KW" --seq 65535 --lifetime 10 --ack --expect-ba status=135,seq=0
 check_binding "wrap: binding seq 0" "$HOA_W" "$COA" 0
+echo 1000 >$PARAMS/be_ratelimit_ms
 
 # ================================================================ 5. de-registration
 diag "5. de-registration"
@@ -420,6 +427,8 @@ check_event "expiry: event binding-del reason expired (reaper every 5 s)" 8 bind
 
 # ================================================================ 10. no Kbm
 diag "10. BUs without a Kbm"
+# What a mobility daemon receives: return routability is left to it.
+echo userspace >$PARAMS/rr
 snap S0
 mn_check "BU for a home address without Kbm: no BA from the module" bu --cn "$CN" --coa "$COA" --hoa "$COA" --key "$K1" --seq 77 --lifetime 10 --ack --expect-none --expect-none-wait 0.3
 if wait_for 5 grep -q '"type": 5, "seq": 77, "src": "'"$COA"'"' "$MHOUT"; then ok "BU without Kbm: delivered to the raw IPPROTO_MH socket in cn"; else not_ok "BU without Kbm: delivered to the raw IPPROTO_MH socket in cn" "$(tail -n 3 "$MHOUT")"; fi
@@ -437,6 +446,7 @@ snap S0
 bu_check "BU with H=1 for a home address with Kbm: not handled by the Kbm path (no BA)" --hoa "$HOA1" --key "$K1" --seq 40000 --lifetime 10 --ack --home --expect-none
 snap S1
 check_deltas "BU with H=1: bu_passed +1, bu_accepted 0, auth_fail 0" bu_passed=1 bu_accepted=0 auth_fail=0
+echo kernel >$PARAMS/rr
 
 # ================================================================ 11. max_bindings
 diag "11. max_bindings"

@@ -9,7 +9,10 @@
 # A mobile node (netns mn, care-of address 2001:db8:1::2) and a
 # correspondent node (netns cn, 2001:db8:1::1) share a preconfigured Kbm
 # for the home address 2001:db8:10::10. The mobile node is played by
-# selftests/mn.py (scapy; it computes the authenticators itself).
+# selftests/mn.py (scapy; it computes the authenticators itself). Then a
+# second home address, without a Kbm, registers by return routability
+# (selftests/rr_mn.py: it takes the keygen tokens from the HoT and CoT and
+# derives Kbm itself).
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -18,6 +21,8 @@ HOA=2001:db8:10::10
 OTHER=2001:db8:10::99
 KEY=$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
 MN="$PYTHON $SELFTESTS_DIR/mn.py"
+RR="$PYTHON $SELFTESTS_DIR/rr_mn.py"
+RR_HOA=2001:db8:1::10
 step=0
 say() { echo "demo| $*"; }
 run() {
@@ -69,8 +74,23 @@ check "dropped, Binding Error status 1 back to the sender" \
 check "counters" ip netns exec cn mip6sec -j stats
 
 say ""
+say "return routability (RFC 6275 5.2) for home address $RR_HOA, which has no Kbm: the module"
+say "answers the tests; the home address is on the mobile node's link here, standing in for"
+say "the tunnel through its home agent"
+ip -n mn addr add $RR_HOA/64 dev veth-mn nodad
+check "HoTI from the home address: HoT with nonce index and home keygen token" \
+	ip netns exec mn $RR hoti --cn "$ADDR_CN" --hoa $RR_HOA --state /tmp/demo-rr.json
+check "CoTI from the care-of address: CoT with the care-of keygen token" \
+	ip netns exec mn $RR coti --cn "$ADDR_CN" --coa "$ADDR_MN" --state /tmp/demo-rr.json
+check "BU with Nonce Indices, Kbm = SHA1(home token | care-of token): BA 0 verified" \
+	ip netns exec mn $RR bu --cn "$ADDR_CN" --coa "$ADDR_MN" --hoa $RR_HOA --seq 1 \
+	--lifetime 60 --ack --expect-ba status=0 --state /tmp/demo-rr.json
+check "the binding, auth rr" ip netns exec cn mip6sec binding show $RR_HOA
+check "nonces (never their values)" ip netns exec cn mip6sec rr show
+
+say ""
 check "delete the Kbm: its binding goes too" ip netns exec cn mip6sec kbm del $HOA
-check "binding cache empty" ip netns exec cn mip6sec binding show
+check "only the RR binding is left" ip netns exec cn mip6sec binding show
 netns_cleanup
 check "unload the module" rmmod mip6sec
 say "dmesg:"

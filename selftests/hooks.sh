@@ -13,6 +13,10 @@
 #      drops it in ipv6_dest_hao) is counted in hao_rx: the hook ran first;
 #  (d) the MH checksum of a BU carrying a HAO is verified over the home
 #      address (RFC 6275 6.1.1), not the care-of address.
+# (a) to (d) run with rr=userspace (return routability left to a daemon,
+# as before the module did it); (e) checks rr=kernel: the module answers a
+# HoTI itself and consumes it, while a BU without Nonce Indices still
+# reaches the raw socket.
 # Packets are built with scapy in netns mn and sent to cn through a raw socket;
 # MH checksums are computed by the test itself (see mhpkt in lib.sh).
 
@@ -30,7 +34,7 @@ TMP=$(mktemp -d)
 trap 'netns_cleanup; rm -rf "$TMP"' EXIT
 HOA=2001:db8:2::10
 
-ktap_plan 34
+ktap_plan 39
 
 # ---------------------------------------------------------------- helpers
 # Counters: snap, delta, check_delta, wait_delta (lib.sh).
@@ -77,6 +81,7 @@ send() { # send KIND MARKER [k=v...]
 }
 
 # ---------------------------------------------------------------- (a) well-formed
+check "rr=userspace: HoTIs go on to userspace" sh -c "echo userspace >/sys/module/mip6sec/parameters/rr"
 snap S0
 send hoti 0x1001
 if wait_for 15 received 1 $((0x1001)); then ok "HoTI delivered to the raw MH socket"; else not_ok "HoTI delivered to the raw MH socket" "$(cat "$RECV")"; fi
@@ -146,6 +151,23 @@ send hao-bu 0x3003 hoa=$HOA csum_src=$ADDR_MN
 wait_delta 10 mh_malformed 1
 check_delta "BU with a HAO, checksum over the CoA: mh_bad_csum +1" mh_bad_csum 1
 check_delta "BU with a HAO, checksum over the CoA: mh_malformed +1" mh_malformed 1
+
+# ---------------------------------------------------------------- (e) rr=kernel
+# RFC 6275 9.4.1-9.4.3: the correspondent node answers a HoTI with a HoT;
+# with rr=kernel the module does, and the HoTI goes no further.
+echo kernel >/sys/module/mip6sec/parameters/rr
+snap S0
+send hoti 0x4001
+wait_delta 10 rr_hot_sent 1
+check_deltas "rr=kernel: HoTI answered by the module: rr_hoti_rx, rr_hot_sent, mh_rx +1; rr_passed 0" \
+	rr_hoti_rx=1 rr_hot_sent=1 mh_rx=1 rr_passed=0
+snap S0
+send bu 0x4002
+if wait_for 15 received 5 $((0x4002)); then ok "rr=kernel: BU without Nonce Indices still delivered to the raw MH socket"; else not_ok "rr=kernel: BU without Nonce Indices still delivered to the raw MH socket" "$(cat "$RECV")"; fi
+wait_delta 5 bu_passed 1
+check_deltas "rr=kernel: BU without Nonce Indices: bu_passed +1; auth_fail, rr_nonce_expired 0" bu_passed=1 auth_fail=0 rr_nonce_expired=0
+# Sent before the BU that arrived: had it been delivered, it would be there.
+if received 1 $((0x4001)); then not_ok "rr=kernel: HoTI not delivered to the raw MH socket" "$(grep $((0x4001)) "$RECV")"; else ok "rr=kernel: HoTI not delivered to the raw MH socket"; fi
 
 echo quit >&"${SND[1]}"
 ktap_finished

@@ -5,8 +5,10 @@
  * VM). At load time it allocates a keyed "hmac(sha1)" crypto_shash, as
  * mip6sec does per Kbm, and times digests over LEN octets of input in
  * chunks of 1000, for at least MSECS milliseconds, two ways:
- *   segs:   init, 5 updates (16, 16, 4, 2, LEN - 38 octets: mip6sec's
- *           mh_mac_segs() split of coa | cn | MH), final: what mip6sec does
+ *   segs:   init, one update per SEGLEN entry and one for the rest, final:
+ *           what mip6sec does (default 16, 16, 4, 2, LEN - 38 octets:
+ *           mh_mac_segs()'s split of coa | cn | MH for a Binding Update;
+ *           len=25 seglen=16,8: address | nonce | 0 for a keygen token)
  *   digest: crypto_shash_digest() over the LEN octets at once
  * and prints "hmacbench: driver=D len=L mode=M ops=N ns=T ns_per_op=X.YY".
  * The module then stays loaded, idle, until removed.
@@ -23,7 +25,12 @@
 
 static unsigned int len = 52;
 module_param(len, uint, 0444);
-MODULE_PARM_DESC(len, "octets hashed per digest, 38..256 (default 52: a minimal BU)");
+MODULE_PARM_DESC(len, "octets hashed per digest, 1..256 and at least the sum of seglen (default 52: a minimal BU)");
+
+static unsigned int seglen[8] = { 16, 16, 4, 2 };
+static int nseglen = 4;
+module_param_array(seglen, uint, &nseglen, 0444);
+MODULE_PARM_DESC(seglen, "segs mode: lengths of the updates before the one that takes the rest, at most 8 (default 16,16,4,2)");
 
 static unsigned int msecs = 1000;
 module_param(msecs, uint, 0444);
@@ -31,7 +38,6 @@ MODULE_PARM_DESC(msecs, "minimum time per mode in ms, 10..10000 (default 1000)")
 
 static int run(struct crypto_shash *tfm, const u8 *buf, bool segs)
 {
-	static const unsigned int seglen[] = { 16, 16, 4, 2 };
 	SHASH_DESC_ON_STACK(desc, tfm);
 	u64 ops = 0, t0, t, ns;
 	u8 out[SHA1_DIGEST_SIZE];
@@ -46,7 +52,7 @@ static int run(struct crypto_shash *tfm, const u8 *buf, bool segs)
 				continue;
 			}
 			err = crypto_shash_init(desc);
-			for (k = 0, t = 0; k < ARRAY_SIZE(seglen) && !err; t += seglen[k++])
+			for (k = 0, t = 0; k < nseglen && !err; t += seglen[k++])
 				err = crypto_shash_update(desc, buf + t, seglen[k]);
 			if (!err)
 				err = crypto_shash_update(desc, buf + t, len - t);
@@ -72,9 +78,15 @@ static int __init hmacbench_init(void)
 {
 	struct crypto_shash *tfm;
 	u8 key[20], buf[256];
+	unsigned int sum;
 	int err, i;
 
-	if (len < 38 || len > sizeof(buf) || msecs < 10 || msecs > 10000)
+	for (i = 0, sum = 0; i < nseglen; i++) {
+		if (seglen[i] > sizeof(buf))
+			return -EINVAL;
+		sum += seglen[i];
+	}
+	if (!len || len > sizeof(buf) || sum > len || msecs < 10 || msecs > 10000)
 		return -EINVAL;
 	for (i = 0; i < sizeof(key); i++)
 		key[i] = 0x40 + i;
