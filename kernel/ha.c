@@ -9,7 +9,8 @@
  * Identifier option) and its key with a Mobility SPI; the SA is looked up
  * by both (sa.c), never by the SPI alone. Then, in this order:
  *  - the authenticator (RFC 4285 5.1 MN-HA or 5.2 MN-AAA), constant time;
- *  - the home address, when the SA is bound to one;
+ *  - the home address: the SA's, or one of its home prefix that no
+ *    other mobile node's SA names (sa.c, mip6sec_sa_home_check());
  *  - replay protection per SA, sequence number (modulo 2^16) or Replay
  *    Protection option (RFC 4285 6, NTP timestamp within replay_window_s,
  *    strictly increasing), under the SA's lock together with the binding
@@ -126,21 +127,30 @@ static enum mip6sec_step ha_verify(struct mip6sec_net *mn,
 	return MIP6SEC_STEP_OK;
 }
 
-/* The home address must be the SA's, or one no other key claims. */
+/*
+ * The home address must be one the SA names: its home address, or an
+ * address of its home prefix that no other mobile node's SA names more
+ * specifically (sa.c). 129 otherwise, or 132 (not home subnet) when no SA
+ * of this node names it (RFC 6275 10.3.1: "not an on-link IPv6 address
+ * with respect to the home agent's current Prefix List").
+ */
 static enum mip6sec_step ha_authorise(struct mip6sec_net *mn,
 				      struct mip6sec_bu *bu)
 {
 	const struct mip6sec_sa *sa = bu->sa;
 	const struct in6_addr *hoa = bu->hoa;
+	u8 status = mip6sec_sa_home_check(mn, sa, hoa);
 
-	if (sa->has_hoa ? ipv6_addr_equal(&sa->hoa, hoa) :
-			  mip6sec_addr_global(hoa) &&
-			  !mip6sec_hoa_claimed(mn, hoa, sa->nai))
+	if (!status)
 		return MIP6SEC_STEP_OK;
 	mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_HOA_MISMATCH);
-	net_info_ratelimited("Binding Update of NAI %*pE: home address %pI6c is not this mobile node's\n",
-			     sa->nai->len, sa->nai->id, hoa);
-	bu->ack.status = MH_BA_PROHIBITED;
+	if (status == MH_BA_NOT_HOME_SUBNET)
+		net_info_ratelimited("Binding Update of NAI %*pE: home address %pI6c is in no home prefix of this node\n",
+				     sa->nai->len, sa->nai->id, hoa);
+	else
+		net_info_ratelimited("Binding Update of NAI %*pE: home address %pI6c is not this mobile node's\n",
+				     sa->nai->len, sa->nai->id, hoa);
+	bu->ack.status = status;
 	return MIP6SEC_STEP_REPLY;
 }
 

@@ -135,6 +135,18 @@ struct mip6sec_kbm_table {
 };
 
 /*
+ * What a home agent SA may register: one home address (len 128) or the
+ * addresses of a home prefix. The hash key of mip6sec_sa_table.homes: the
+ * address, bits past len zero, and len.
+ */
+struct mip6sec_home {
+	struct in6_addr addr;
+	u8 len;				/* 0: none (use fbu) */
+};
+
+#define MIP6SEC_HOME_KEY_LEN	offsetofend(struct mip6sec_home, len)
+
+/*
  * A mobility security association (RFC 4285 5): a key that authenticates
  * the messages of one mobile node, named by its NAI and a Mobility SPI,
  * for one use. Looked up by (NAI, SPI) under RCU, never by SPI alone;
@@ -143,15 +155,15 @@ struct mip6sec_kbm_table {
  */
 struct mip6sec_sa {
 	struct list_head node;		/* in its mip6sec_nai, RCU */
-	struct rhlist_head hoa_node;	/* in mip6sec_sa_table.hoas, if has_hoa */
+	struct rhlist_head home_node;	/* in mip6sec_sa_table.homes, if home.len */
 	struct mip6sec_nai *nai;
 	u32 spi;
 	u8 use;				/* enum mip6sec_sa_use */
 	u8 replay;			/* enum mip6sec_replay */
 	bool has_name;
-	bool has_hoa;
+	bool home_prefix;		/* home given as a prefix, not an address */
 	u8 key_name[MIP6SEC_KEY_NAME_LEN];
-	struct in6_addr hoa;		/* the only home address, if has_hoa */
+	struct mip6sec_home home;	/* what it may register (mn-ha, mn-aaa) */
 	unsigned long expires;		/* jiffies; 0: no lifetime */
 	struct mip6sec_hmac hmac;
 	u64 id;				/* unique per namespace, never reused */
@@ -173,9 +185,15 @@ struct mip6sec_nai {
 	u8 id[MIP6SEC_NAI_MAX];
 };
 
+/* Home prefix lengths 1 to 128 (0: none). */
+#define MIP6SEC_HOME_LENS	129
+
 struct mip6sec_sa_table {
 	struct rhashtable ht;		/* struct mip6sec_nai by identifier */
-	struct rhltable hoas;		/* SAs bound to a home address, by it */
+	struct rhltable homes;		/* home agent SAs by struct mip6sec_home */
+	/* the lengths homes holds, for longest prefix first lookups */
+	DECLARE_BITMAP(home_lens, MIP6SEC_HOME_LENS);
+	unsigned int home_len_count[MIP6SEC_HOME_LENS];	/* under lock */
 	struct list_head list;
 	struct mutex lock;		/* serialises writers and dumps */
 	unsigned int genid;
@@ -351,7 +369,8 @@ struct mip6sec_sa_params {
 	const u8 *key;
 	unsigned int key_len;
 	const u8 *key_name;		/* NULL: none */
-	const struct in6_addr *hoa;	/* NULL: any */
+	struct mip6sec_home home;	/* mn-ha, mn-aaa: what it may register */
+	bool home_prefix;		/* given as a prefix */
 	u32 lifetime;			/* seconds, 0: none */
 };
 
@@ -368,8 +387,8 @@ struct mip6sec_sa *mip6sec_sa_find(const struct mip6sec_nai *n, u32 spi);
 struct mip6sec_sa *mip6sec_sa_lookup(struct mip6sec_net *mn, const u8 *nai,
 				     unsigned int nai_len, u32 spi, u8 use,
 				     bool *nai_known);
-bool mip6sec_hoa_claimed(struct mip6sec_net *mn, const struct in6_addr *hoa,
-			 const struct mip6sec_nai *n);
+u8 mip6sec_sa_home_check(struct mip6sec_net *mn, const struct mip6sec_sa *sa,
+			 const struct in6_addr *hoa);
 bool mip6sec_sa_hoa_bound(struct mip6sec_net *mn, const struct in6_addr *hoa);
 u32 mip6sec_sa_lifetime(const struct mip6sec_sa *sa);
 void mip6sec_key_request(struct mip6sec_net *mn, const u8 *nai, u8 nai_len,

@@ -69,7 +69,9 @@ static const struct genl_multicast_group mip6sec_mcgrps[] = {
 	[MIP6SEC_A_SPI] = REJECT_ARG,					\
 	[MIP6SEC_A_SA_USE] = REJECT_ARG,				\
 	[MIP6SEC_A_KEY_NAME] = REJECT_ARG,				\
-	[MIP6SEC_A_REPLAY] = REJECT_ARG
+	[MIP6SEC_A_REPLAY] = REJECT_ARG,				\
+	[MIP6SEC_A_HOME_PREFIX] = REJECT_ARG,				\
+	[MIP6SEC_A_HOME_PREFIX_LEN] = REJECT_ARG
 
 /*
  * An NAI is a string of 1 to MIP6SEC_NAI_MAX octets. Requests may end it
@@ -123,6 +125,8 @@ static const struct nla_policy mip6sec_sa_add_policy[MIP6SEC_A_MAX + 1] = {
 					   MIP6SEC_SA_KEY_MAX),
 	[MIP6SEC_A_KEY_NAME] = NLA_POLICY_EXACT_LEN(MIP6SEC_KEY_NAME_LEN),
 	[MIP6SEC_A_HOA] = ADDR_POLICY,
+	[MIP6SEC_A_HOME_PREFIX] = ADDR_POLICY,
+	[MIP6SEC_A_HOME_PREFIX_LEN] = NLA_POLICY_RANGE(NLA_U32, 1, 128),
 	[MIP6SEC_A_LIFETIME] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						     &sa_lifetime_range),
 	[MIP6SEC_A_REPLAY] = NLA_POLICY_MAX(NLA_U32, MIP6SEC_REPLAY_MAX),
@@ -139,6 +143,8 @@ static const struct nla_policy mip6sec_sa_policy[MIP6SEC_A_MAX + 1] = {
 	[MIP6SEC_A_KEY_NAME] = REJECT_ARG,
 	[MIP6SEC_A_REPLAY] = REJECT_ARG,
 	[MIP6SEC_A_HOA] = REJECT_ARG,
+	[MIP6SEC_A_HOME_PREFIX] = REJECT_ARG,
+	[MIP6SEC_A_HOME_PREFIX_LEN] = REJECT_ARG,
 	[MIP6SEC_A_CN] = REJECT_ARG,
 	[MIP6SEC_A_COA] = REJECT_ARG,
 	[MIP6SEC_A_KEY] = REJECT_KEY,
@@ -164,9 +170,9 @@ static size_t sa_msg_size(void)
 {
 	return nla_total_size(MIP6SEC_NAI_MAX + 1) +		/* nai */
 	       nla_total_size(MIP6SEC_KEY_NAME_LEN) +		/* key-name */
-	       nla_total_size(sizeof(struct in6_addr)) +	/* hoa */
-	       nla_total_size(sizeof(u32)) * 5 +  /* spi, use, lifetime, replay,
-						   * last-seq
+	       nla_total_size(sizeof(struct in6_addr)) +	/* hoa or prefix */
+	       nla_total_size(sizeof(u32)) * 6 +  /* spi, use, lifetime, replay,
+						   * last-seq, prefix length
 						   */
 	       nla_total_size_64bit(sizeof(u64));		/* uses */
 }
@@ -610,6 +616,66 @@ static int mip6sec_nl_rr_get(struct sk_buff *skb, struct genl_info *info)
 	return reply_send(info, msg, hdr, rr_fill(msg, &ri));
 }
 
+/*
+ * What a home agent SA may register: a unicast global home address, or a
+ * home prefix (address and length, the bits past the length zero) whose
+ * first address is one.
+ */
+static int sa_add_home(struct genl_info *info, struct mip6sec_sa_params *sp)
+{
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *hoa = attrs[MIP6SEC_A_HOA];
+	struct nlattr *pfx = attrs[MIP6SEC_A_HOME_PREFIX];
+	struct nlattr *len = attrs[MIP6SEC_A_HOME_PREFIX_LEN];
+	struct mip6sec_home *h = &sp->home;
+	struct in6_addr masked;
+
+	if (sp->use == MIP6SEC_SA_USE_FBU) {
+		if (hoa || pfx || len) {
+			NL_SET_ERR_MSG_ATTR(info->extack, hoa ?: pfx ?: len,
+					    "a fast handover key is not bound to a home address");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (hoa && (pfx || len)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, pfx ?: len,
+				    "an SA names a home address or a home prefix, not both");
+		return -EINVAL;
+	}
+	if (!hoa && !pfx && !len) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a home agent SA (mn-ha, mn-aaa) needs the home address (hoa) or the home prefix (home-prefix, home-prefix-len) it may register");
+		return -EINVAL;
+	}
+	if (hoa) {
+		nla_memcpy(&h->addr, hoa, sizeof(h->addr));
+		h->len = 128;
+	} else {
+		if (GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_HOME_PREFIX) ||
+		    GENL_REQ_ATTR_CHECK(info, MIP6SEC_A_HOME_PREFIX_LEN))
+			return -EINVAL;
+		nla_memcpy(&h->addr, pfx, sizeof(h->addr));
+		h->len = nla_get_u32(len);
+		sp->home_prefix = true;
+		ipv6_addr_prefix(&masked, &h->addr, h->len);
+		if (!ipv6_addr_equal(&masked, &h->addr)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, pfx,
+					    "home prefix has bits set past its length");
+			return -EINVAL;
+		}
+	}
+	if (mip6sec_addr_global(&h->addr))
+		return 0;
+	if (hoa)
+		NL_SET_ERR_MSG_ATTR(info->extack, hoa,
+				    "home address must be unicast and global");
+	else
+		NL_SET_ERR_MSG_ATTR(info->extack, pfx,
+				    "home prefix must be unicast and global");
+	return -EINVAL;
+}
+
 static int sa_add(struct genl_info *info, const struct nlattr *key)
 {
 	struct nlattr **attrs = info->attrs;
@@ -619,8 +685,8 @@ static int sa_add(struct genl_info *info, const struct nlattr *key)
 		.key = nla_data(key),
 		.key_len = nla_len(key),
 	};
-	struct in6_addr hoa;
 	unsigned int i;
+	int err;
 
 	sp.nai = nai_get(attrs[MIP6SEC_A_NAI], &sp.nai_len, info->extack);
 	if (!sp.nai)
@@ -639,27 +705,13 @@ static int sa_add(struct genl_info *info, const struct nlattr *key)
 		sp.lifetime = nla_get_u32(attrs[MIP6SEC_A_LIFETIME]);
 	if (attrs[MIP6SEC_A_KEY_NAME])
 		sp.key_name = nla_data(attrs[MIP6SEC_A_KEY_NAME]);
-	if (attrs[MIP6SEC_A_HOA]) {
-		nla_memcpy(&hoa, attrs[MIP6SEC_A_HOA], sizeof(hoa));
-		if (!mip6sec_addr_global(&hoa)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attrs[MIP6SEC_A_HOA],
-					    "home address must be unicast and global");
-			return -EINVAL;
-		}
-		sp.hoa = &hoa;
-	}
-	if (sp.use == MIP6SEC_SA_USE_FBU) {
-		if (sp.hoa) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attrs[MIP6SEC_A_HOA],
-					    "a fast handover key is not bound to a home address");
-			return -EINVAL;
-		}
-		if (sp.replay != MIP6SEC_REPLAY_SEQ) {
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    attrs[MIP6SEC_A_REPLAY],
-					    "Fast Binding Updates are protected by sequence numbers only");
-			return -EINVAL;
-		}
+	err = sa_add_home(info, &sp);
+	if (err)
+		return err;
+	if (sp.use == MIP6SEC_SA_USE_FBU && sp.replay != MIP6SEC_REPLAY_SEQ) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[MIP6SEC_A_REPLAY],
+				    "Fast Binding Updates are protected by sequence numbers only");
+		return -EINVAL;
 	}
 	return mip6sec_sa_add(info_pernet(info), &sp, info->extack);
 }
@@ -714,7 +766,12 @@ static int sa_fill(struct sk_buff *skb, struct mip6sec_sa *sa)
 	    nla_put(skb, MIP6SEC_A_KEY_NAME, sizeof(sa->key_name),
 		    sa->key_name))
 		return -EMSGSIZE;
-	if (sa->has_hoa && put_addr(skb, MIP6SEC_A_HOA, &sa->hoa))
+	if (sa->home.len && !sa->home_prefix &&
+	    put_addr(skb, MIP6SEC_A_HOA, &sa->home.addr))
+		return -EMSGSIZE;
+	if (sa->home_prefix &&
+	    (put_addr(skb, MIP6SEC_A_HOME_PREFIX, &sa->home.addr) ||
+	     nla_put_u32(skb, MIP6SEC_A_HOME_PREFIX_LEN, sa->home.len)))
 		return -EMSGSIZE;
 	if (sa->expires &&
 	    nla_put_u32(skb, MIP6SEC_A_LIFETIME, mip6sec_sa_lifetime(sa)))

@@ -14,6 +14,15 @@
  * that second step short and lets deletions remember the SAs' ids on the
  * stack.
  *
+ * A home agent SA (mn-ha, mn-aaa) names what it may register, one home
+ * address or a home prefix, and an address belongs to the mobile node
+ * whose SA names it most specifically (mip6sec_sa_home_check()). The SAs
+ * are indexed by that name too: one hash table keyed by (prefix, length),
+ * a home address being a prefix of length 128, probed from the longest
+ * length in use down, so that a lookup costs one probe per length in use
+ * whatever the number of SAs. No two NAIs name the same home address or
+ * prefix.
+ *
  * An SA may have a lifetime: past it the packet path treats it as absent,
  * and one delayed work item per namespace, armed for the earliest expiry,
  * removes it and announces sa-expired-ntf. The bindings an SA authorised
@@ -70,10 +79,10 @@ static const struct rhashtable_params nai_params = {
 	.automatic_shrinking = true,
 };
 
-static const struct rhashtable_params hoa_params = {
-	.head_offset = offsetof(struct mip6sec_sa, hoa_node),
-	.key_offset = offsetof(struct mip6sec_sa, hoa),
-	.key_len = sizeof(struct in6_addr),
+static const struct rhashtable_params home_params = {
+	.head_offset = offsetof(struct mip6sec_sa, home_node),
+	.key_offset = offsetof(struct mip6sec_sa, home),
+	.key_len = MIP6SEC_HOME_KEY_LEN,
 	.automatic_shrinking = true,
 };
 
@@ -91,37 +100,96 @@ int mip6sec_sa_init(struct mip6sec_net *mn)
 	err = rhashtable_init(&t->ht, &nai_params);
 	if (err)
 		return err;
-	err = rhltable_init(&t->hoas, &hoa_params);
+	err = rhltable_init(&t->homes, &home_params);
 	if (err)
 		rhashtable_destroy(&t->ht);
 	return err;
 }
 
-/*
- * Is @hoa another mobile node's: the bound home address of an SA of
- * another NAI, or the home address of a Kbm? An SA that is not bound to
- * a home address must not take it (even while it has no binding).
- * Caller holds rcu_read_lock().
- */
-/* Is an SA bound to @hoa? Under rcu_read_lock(). */
-bool mip6sec_sa_hoa_bound(struct mip6sec_net *mn, const struct in6_addr *hoa)
+/* The home agent SAs that name the first @len bits of @addr. Under RCU. */
+static struct rhlist_head *home_lookup(struct mip6sec_sa_table *t,
+				       const struct in6_addr *addr,
+				       unsigned int len)
 {
-	return rhltable_lookup(&mn->sa.hoas, hoa, hoa_params);
+	struct mip6sec_home key = { .len = len };
+
+	ipv6_addr_prefix(&key.addr, addr, len);
+	return rhltable_lookup(&t->homes, &key, home_params);
 }
 
-bool mip6sec_hoa_claimed(struct mip6sec_net *mn, const struct in6_addr *hoa,
-			 const struct mip6sec_nai *n)
+/* The longest home length in use below @below, or 0. */
+static unsigned int home_len_below(const struct mip6sec_sa_table *t,
+				   unsigned int below)
+{
+	unsigned int len = find_last_bit(t->home_lens, below);
+
+	return len < below ? len : 0;
+}
+
+/* Does an SA name @hoa as its home address? Under rcu_read_lock(). */
+bool mip6sec_sa_hoa_bound(struct mip6sec_net *mn, const struct in6_addr *hoa)
+{
+	return home_lookup(&mn->sa, hoa, 128);
+}
+
+/*
+ * May @sa, a home agent SA, register @hoa? As in cryptokey routing, a
+ * home address belongs to the mobile node whose SA names it most
+ * specifically: the SA's home address or home prefix must contain it, no
+ * SA of another NAI may name a longer prefix of it (or the address
+ * itself), and an address that a Kbm names is not a prefix's to give.
+ * Returns 0, or the status that refuses it: 129, or 132 (not home subnet,
+ * RFC 6275 10.3.1) when it is outside every home address and home prefix
+ * of the namespace's SAs. Under rcu_read_lock().
+ */
+u8 mip6sec_sa_home_check(struct mip6sec_net *mn, const struct mip6sec_sa *sa,
+			 const struct in6_addr *hoa)
+{
+	struct mip6sec_sa_table *t = &mn->sa;
+	unsigned int len = MIP6SEC_HOME_LENS, own = 0;
+	struct rhlist_head *list, *pos;
+	const struct mip6sec_sa *it;
+
+	if (!mip6sec_addr_global(hoa))
+		return MH_BA_PROHIBITED;
+	if (sa->home.len && ipv6_prefix_equal(hoa, &sa->home.addr, sa->home.len))
+		own = sa->home.len;
+	/* Longest first, down to the SA's own length (or all of them). */
+	while ((len = home_len_below(t, len)) > own) {
+		list = home_lookup(t, hoa, len);
+		if (list && !own)
+			return MH_BA_PROHIBITED;
+		rhl_for_each_entry_rcu(it, pos, list, home_node)
+			if (it->nai != sa->nai)
+				return MH_BA_PROHIBITED;
+	}
+	if (!own)
+		return MH_BA_NOT_HOME_SUBNET;
+	if (own < 128 && mip6sec_kbm_lookup_rcu(mn, hoa))
+		return MH_BA_PROHIBITED;
+	return 0;
+}
+
+/* Does an SA of another NAI than @n name exactly @h? */
+static bool home_taken_locked(struct mip6sec_sa_table *t,
+			      const struct mip6sec_home *h,
+			      const struct mip6sec_nai *n)
 {
 	struct rhlist_head *list, *pos;
-	struct mip6sec_sa *sa;
+	struct mip6sec_sa *it;
+	bool taken = false;
 
-	if (mip6sec_kbm_lookup_rcu(mn, hoa))
-		return true;
-	list = rhltable_lookup(&mn->sa.hoas, hoa, hoa_params);
-	rhl_for_each_entry_rcu(sa, pos, list, hoa_node)
-		if (sa->nai != n)
-			return true;
-	return false;
+	lockdep_assert_held(&t->lock);
+	rcu_read_lock();
+	list = rhltable_lookup(&t->homes, h, home_params);
+	rhl_for_each_entry_rcu(it, pos, list, home_node) {
+		if (it->nai != n) {
+			taken = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return taken;
 }
 
 static void sa_free(struct mip6sec_sa *sa)
@@ -251,8 +319,11 @@ static bool sa_unlink(struct mip6sec_sa_table *t, struct mip6sec_sa *sa)
 
 	lockdep_assert_held(&t->lock);
 	list_del_rcu(&sa->node);
-	if (sa->has_hoa)
-		rhltable_remove(&t->hoas, &sa->hoa_node, hoa_params);
+	if (sa->home.len) {
+		rhltable_remove(&t->homes, &sa->home_node, home_params);
+		if (!--t->home_len_count[sa->home.len])
+			clear_bit(sa->home.len, t->home_lens);
+	}
 	nai_gone = list_empty(&n->sas);
 	if (nai_gone) {
 		rhashtable_remove_fast(&t->ht, &n->rnode, nai_params);
@@ -296,10 +367,8 @@ int mip6sec_sa_add(struct mip6sec_net *mn, const struct mip6sec_sa_params *sp,
 		memcpy(sa->key_name, sp->key_name, sizeof(sa->key_name));
 		sa->has_name = true;
 	}
-	if (sp->hoa) {
-		sa->hoa = *sp->hoa;
-		sa->has_hoa = true;
-	}
+	sa->home = sp->home;
+	sa->home_prefix = sp->home_prefix;
 	spin_lock_init(&sa->lock);
 	atomic64_set(&sa->uses, 0);
 	err = mip6sec_hmac_init(&sa->hmac, sp->key, sp->key_len);
@@ -311,6 +380,17 @@ int mip6sec_sa_add(struct mip6sec_net *mn, const struct mip6sec_sa_params *sp,
 
 	mutex_lock(&t->lock);
 	n = nai_lookup_locked(mn, sp->nai, sp->nai_len);
+	/* One owner per home address and home prefix: see home_check. */
+	if (sa->home.len && home_taken_locked(t, &sa->home, n)) {
+		if (sa->home_prefix)
+			NL_SET_ERR_MSG(extack,
+				       "an SA of another NAI names this home prefix");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "an SA of another NAI names this home address");
+		err = -EEXIST;
+		goto err_unlock;
+	}
 	if (n) {
 		if (sa_find_locked(t, n, sp->spi)) {
 			NL_SET_ERR_MSG(extack,
@@ -344,8 +424,8 @@ int mip6sec_sa_add(struct mip6sec_net *mn, const struct mip6sec_sa_params *sp,
 		n = new_nai;
 	}
 
-	if (sa->has_hoa) {
-		err = rhltable_insert(&t->hoas, &sa->hoa_node, hoa_params);
+	if (sa->home.len) {
+		err = rhltable_insert(&t->homes, &sa->home_node, home_params);
 		if (err) {
 			if (new_nai) {
 				rhashtable_remove_fast(&t->ht, &new_nai->rnode,
@@ -355,6 +435,8 @@ int mip6sec_sa_add(struct mip6sec_net *mn, const struct mip6sec_sa_params *sp,
 			}
 			goto err_unlock;
 		}
+		if (!t->home_len_count[sa->home.len]++)
+			set_bit(sa->home.len, t->home_lens);
 	}
 	sa->nai = n;
 	sa->id = mip6sec_new_key_id(mn);
@@ -475,7 +557,7 @@ void mip6sec_sa_destroy(struct mip6sec_net *mn)
 				break;
 	}
 	mutex_unlock(&t->lock);
-	rhltable_destroy(&t->hoas);
+	rhltable_destroy(&t->homes);
 	rhashtable_destroy(&t->ht);
 }
 

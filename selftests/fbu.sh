@@ -109,7 +109,7 @@ mon_mark
 check "sa add nai $NAI1 spi $SPI1 use fbu msk HEX par $PAR" \
 	cli "$NS_CN" sa add nai "$NAI1" spi "$SPI1" use fbu msk "$MSK" par "$PAR"
 check "sa add nai $NAI2 spi $SPI2 use fbu key HEX" cli "$NS_CN" sa add nai "$NAI2" spi "$SPI2" use fbu key "$K2"
-check "sa add nai $NAI3 spi $SPI3 use mn-ha key HEX (a home agent SA)" cli "$NS_CN" sa add nai "$NAI3" spi "$SPI3" use mn-ha key "$K3"
+check "sa add nai $NAI3 spi $SPI3 use mn-ha key HEX hoa 2001:db8:2::3 (a home agent SA)" cli "$NS_CN" sa add nai "$NAI3" spi "$SPI3" use mn-ha key "$K3" hoa 2001:db8:2::3
 check_fail "sa add use fbu msk HEX without par: refused" any cli "$NS_CN" sa add nai x@y spi 999 use fbu msk "$MSK"
 check_event "event sa-new for $NAI1, use fbu" 5 sa-new "nai=$NAI1" "spi=$SPI1" use=fbu
 j=$(cli "$NS_CN" -j sa show 2>&1)

@@ -61,6 +61,8 @@ HOA_C=2001:db8:2::30
 HOA_E=2001:db8:2::40
 HOA_F=2001:db8:2::50
 HOA_N=2001:db8:2::99	# NAIs without any SA
+HOA_D=2001:db8:2::41
+PFX_B=2001:db8:2::/64	# bob's home prefix: every address of it no other SA names
 
 # NAIs of different lengths: after a 17-octet NAI the BA needs PadN(5)
 # before its authentication option (8n+5), after a 20-octet one Pad1.
@@ -159,25 +161,25 @@ mon_mark
 snap S0
 check "sa add $NAI_A spi $SPI_A use mn-ha emsk HEX session-id HEX ha $HA hoa $HOA_A" \
 	cli "$NS_CN" sa add nai "$NAI_A" spi "$SPI_A" use mn-ha emsk "$EMSK" session-id "$SID" ha "$HA" hoa "$HOA_A"
-check "sa add $NAI_A spi $SPI_AAA use mn-aaa emsk HEX session-id HEX" \
-	cli "$NS_CN" sa add nai "$NAI_A" spi "$SPI_AAA" use mn-aaa emsk "$EMSK" session-id "$SID"
-check "sa add $NAI_C use mn-ha usrk HEX ha $HA session-id HEX replay timestamp" \
-	cli "$NS_CN" sa add nai "$NAI_C" spi "$SPI_C" use mn-ha usrk "$USRK_C" ha "$HA" session-id "$SID_C" replay timestamp
+check "sa add $NAI_A spi $SPI_AAA use mn-aaa emsk HEX session-id HEX hoa $HOA_AAA" \
+	cli "$NS_CN" sa add nai "$NAI_A" spi "$SPI_AAA" use mn-aaa emsk "$EMSK" session-id "$SID" hoa "$HOA_AAA"
+check "sa add $NAI_C use mn-ha usrk HEX ha $HA session-id HEX replay timestamp hoa $HOA_C" \
+	cli "$NS_CN" sa add nai "$NAI_C" spi "$SPI_C" use mn-ha usrk "$USRK_C" ha "$HA" session-id "$SID_C" replay timestamp hoa "$HOA_C"
 prov=
-for x in "$NAI_B $SPI_B $KB" "$NAI_F $SPI_F $KF" "$NAI_H $SPI_H $KH7"; do
+for x in "$NAI_B $SPI_B $KB home-prefix $PFX_B" "$NAI_F $SPI_F $KF hoa $HOA_F" "$NAI_H $SPI_H $KH7 hoa $HOME7"; do
 	set -- $x
-	out=$(cli "$NS_CN" sa add nai "$1" spi "$2" use mn-ha key "$3" 2>&1) || prov+="$1: $out; "
+	out=$(cli "$NS_CN" sa add nai "$1" spi "$2" use mn-ha key "$3" "$4" "$5" 2>&1) || prov+="$1: $out; "
 done
-result "$([ -z "$prov" ]; echo $?)" "sa add key HEX for $NAI_B, $NAI_F, $NAI_H" "$prov"
+result "$([ -z "$prov" ]; echo $?)" "sa add key HEX for $NAI_B (home-prefix $PFX_B), $NAI_F, $NAI_H" "$prov"
 check_event "event sa-new for $NAI_A spi $SPI_A, use mn-ha" 5 sa-new "nai=$NAI_A" "spi=$SPI_A" use=mn-ha
 check_sa "sa show -j: $NAI_A/$SPI_A mn-ha, hoa $HOA_A, key_name = Python AMSK name, replay seq, no lifetime, uses 0" \
 	"$NAI_A" "$SPI_A" use=mn-ha "hoa=$HOA_A" "key_name=$(eapkdf name "$KA" "$SID")" replay=seq lifetime=null uses=0 last_seq=null
-check_sa "sa show -j: $NAI_A/$SPI_AAA mn-aaa, key_name = Python name of the MN-AAA key, any hoa" \
-	"$NAI_A" "$SPI_AAA" use=mn-aaa "key_name=$(eapkdf name "$KAAA" "$SID")" hoa=null
+check_sa "sa show -j: $NAI_A/$SPI_AAA mn-aaa, key_name = Python name of the MN-AAA key, hoa $HOA_AAA" \
+	"$NAI_A" "$SPI_AAA" use=mn-aaa "key_name=$(eapkdf name "$KAAA" "$SID")" "hoa=$HOA_AAA"
 check_sa "sa show -j: $NAI_C replay timestamp, key_name = Python name of the USRK-derived key" \
 	"$NAI_C" "$SPI_C" use=mn-ha replay=timestamp "key_name=$(eapkdf name "$KC" "$SID_C")"
-check_fail "sa add: the same NAI and SPI again is refused" any cli "$NS_CN" sa add nai "$NAI_B" spi "$SPI_B" use mn-ha key "$KB"
-out=$(nlcraft "$NS_CN" sa-add nai="$(printf %s "$NAI_B" | od -An -tx1 | tr -d ' \n')" spi=u32:"$SPI_B" sa-use=u32:1 key="$KB" 2>&1)
+check_fail "sa add: the same NAI and SPI again is refused" any cli "$NS_CN" sa add nai "$NAI_B" spi "$SPI_B" use mn-ha key "$KB" home-prefix "$PFX_B"
+out=$(nlcraft "$NS_CN" sa-add nai="$(printf %s "$NAI_B" | od -An -tx1 | tr -d ' \n')" spi=u32:"$SPI_B" sa-use=u32:1 key="$KB" hoa="$HOA_B" 2>&1)
 if [[ $out == *'"errno": "EEXIST"'* ]]; then ok "netlink sa-add of an existing NAI and SPI: EEXIST"; else not_ok "netlink sa-add of an existing NAI and SPI: EEXIST" "$out"; fi
 out=$(nlcraft "$NS_CN" sa-add nai=6e6f6e65 spi=u32:255 sa-use=u32:1 key="$KB" 2>&1)
 if [[ $out == *'"errno": "EINVAL"'* ]] || [[ $out == *'"errno": "ERANGE"'* ]]; then ok "netlink sa-add with the reserved SPI 255: refused"; else not_ok "netlink sa-add with the reserved SPI 255: refused" "$out"; fi
@@ -191,8 +193,8 @@ declare -A SX0
 snap SX0
 EXP_MARK=$(wc -l <"$MON")
 EXP_T0=$SECONDS
-check "sa add $NAI_D lifetime 3" cli "$NS_CN" sa add nai "$NAI_D" spi "$SPI_D" use mn-ha key "$KD" lifetime 3
-check "sa add $NAI_E lifetime 12" cli "$NS_CN" sa add nai "$NAI_E" spi "$SPI_E" use mn-ha key "$KE" lifetime 12
+check "sa add $NAI_D lifetime 3" cli "$NS_CN" sa add nai "$NAI_D" spi "$SPI_D" use mn-ha key "$KD" hoa "$HOA_D" lifetime 3
+check "sa add $NAI_E lifetime 12" cli "$NS_CN" sa add nai "$NAI_E" spi "$SPI_E" use mn-ha key "$KE" hoa "$HOA_E" lifetime 12
 lt=$(sa_field "$NAI_E" "$SPI_E" lifetime)
 if [ -n "$lt" ] && [ "$lt" -ge 1 ] && [ "$lt" -le 12 ]; then ok "sa show: lifetime of $NAI_E counts down ($lt s left of 12)"; else not_ok "sa show: lifetime of $NAI_E in [1, 12]" "got '${lt}'"; fi
 hbu_check "BU for $NAI_E: accepted, BA lifetime clamped to the SA's seconds left / 4 (1-3)" \
@@ -234,7 +236,7 @@ hbu_check "Alternate CoA BU with the MAC over the IPv6 source: BA 146 without au
 hbu_check "Alternate CoA BU seq 14 (MAC over the AltCoA): BA 0 to the source, RH2, MAC over the AltCoA" \
 	"${ALICE[@]}" --seq 14 --lifetime 10 --ack --altcoa "$ALT" --expect-ba status=0
 check_binding "AltCoA: binding coa = $ALT, seq 14" "$HOA_A" "coa=$ALT" seq=14 "nai=$NAI_A"
-hbu_check "BU for $NAI_B (20-octet NAI, key given in hex, no bound home address): BA 0, every octet" \
+hbu_check "BU for $NAI_B (20-octet NAI, key given in hex, home prefix $PFX_B): BA 0, every octet" \
 	--nai "$NAI_B" --spi "$SPI_B" --key "$KB" --hoa "$HOA_B" --home --seq 1 --lifetime 100 --ack --expect-ba status=0
 check_binding "binding for $HOA_B: NAI $NAI_B, SPI $SPI_B" "$HOA_B" "nai=$NAI_B" "spi=$SPI_B" auth=mn-ha "coa=$COA"
 
@@ -306,12 +308,12 @@ if binding_absent "$HOA_X"; then ok "other home address: no binding for $HOA_X";
 check_eq "other home address: authenticated, so SA uses +1" "$((uses0 + 1))" "$(sa_field "$NAI_A" "$SPI_A" uses)"
 check_sa "other home address: last_seq stays 14" "$NAI_A" "$SPI_A" last_seq=14
 
-# An SA without a bound home address cannot take another mobile node's,
-# even while no binding exists for it.
+# An SA with a home prefix cannot take another mobile node's home address
+# in it, even while no binding exists for it.
 HOA_K=2001:db8:2::60
 check "kbm add $HOA_K (a Kbm for that home address)" cli "$NS_CN" kbm add "$HOA_K" key "$(hexgen "ha_sa kbm" 20)"
 snap S0
-hbu_check "$NAI_B (SA without home address) for $HOA_A, bound to $NAI_A's SA: BA 129 with auth option" \
+hbu_check "$NAI_B (home prefix $PFX_B) for $HOA_A, bound to $NAI_A's SA: BA 129 with auth option" \
 	--nai "$NAI_B" --spi "$SPI_B" --key "$KB" --hoa "$HOA_A" --home --seq 50 --lifetime 10 --ack --expect-ba status=129,auth=1
 hbu_check "$NAI_B for $HOA_K, the home address of a Kbm: BA 129 with auth option" \
 	--nai "$NAI_B" --spi "$SPI_B" --key "$KB" --hoa "$HOA_K" --home --seq 51 --lifetime 10 --ack --expect-ba status=129,auth=1

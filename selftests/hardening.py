@@ -33,6 +33,19 @@ hmac/hashlib, never by the code under test).
         refreshing N bindings in turn, each every T seconds, for S seconds.
   hardening.py stamp
         copy stdin to stdout, each line prefixed with the monotonic time.
+  hardening.py kbm-replay --cn CN --coa C --altcoa A --hoa H --key HEX --seq N
+                          --victim V[,V...] --count N [--lifetime L]
+        a Kbm BU with an Alternate Care-of Address A (its authenticator
+        covers A, not the source), sent from C, then the same message
+        replayed N times from each spoofed source V; prints the BA C got
+        and every BA each V got, each checked octet by octet (mn.check_ba).
+  hardening.py kbm-rh2 --cn CN --coa C --hoa H --key HEX --seq N --rh2 R
+                       [--auth-cn X] [--lifetime L]
+        a Kbm BU from C to CN with a type 2 Routing Header naming R, its
+        authenticator and checksum over R as the correspondent (what a
+        correspondent that took R for its own address would verify), or
+        over X; prints every Mobility Header that came back to C, from any
+        source.
 """
 
 import argparse
@@ -166,6 +179,75 @@ def cmd_refresh(a):
     return 0
 
 
+def kbm_bu(a, seq):
+    """Kbm BU, H = 0, A set, Alternate CoA, authenticator over the AltCoA
+    (RFC 6275 6.2.7); checksum over the home address (6.1.1)."""
+    options, bad_off = mn.bu_layout('std', a.altcoa)
+    m = mn.bu_mh(seq, mn.BU_A, a.lifetime, options)
+    m[bad_off + 2:bad_off + 14] = mn.bad_auth(bytes.fromhex(a.key), m, bad_off, a.altcoa, a.cn)
+    mn.mh_set_csum(m, a.hoa, a.cn)
+    return bytes(m)
+
+
+def ba_summary(p, a, dst, status, seq, lifetime):
+    r = {'src': p.src, 'dst': p.dst, 'status': p.mh[6], 'seq': struct.unpack_from('!H', p.mh, 8)[0]}
+    try:
+        mn.check_ba(p, a.cn, dst, a.hoa, status, seq, lifetime, bytes.fromhex(a.key), a.altcoa)
+        r['exact'] = True
+    except mn.Fail as e:
+        r['exact'] = False
+        r['why'] = str(e)
+    return r
+
+
+def cmd_kbm_replay(a):
+    cap = mn.Capture()
+    raw = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    m = kbm_bu(a, a.seq)
+    raw.sendto(mn.wrap_hao(a.coa, a.cn, mn.IPPROTO_MH, m, a.hoa), (a.cn, 0))
+    got = cap.packets(a.timeout, lambda p: p.src == a.cn and p.dst == a.coa and
+                      p.mhtype == mn.MH_BA, stop_after=1)
+    # RFC 6275 9.5.1: the lifetime granted, here the BU's (below max_lifetime)
+    first = ba_summary(got[0], a, a.coa, 0, a.seq, a.lifetime) if got else None
+    victims = a.victim.split(',')
+    t0 = time.monotonic()
+    for v in victims:
+        for _ in range(a.count):
+            raw.sendto(mn.wrap_hao(v, a.cn, mn.IPPROTO_MH, m, a.hoa), (a.cn, 0))
+    secs = time.monotonic() - t0
+    bas = {v: [] for v in victims}
+    other = []
+    for p in cap.packets(a.listen, lambda p: p.src == a.cn and p.dst in bas):
+        if p.mhtype == mn.MH_BA:
+            # 9.5.1: 135 carrying the last accepted sequence number, lifetime 0
+            bas[p.dst].append(ba_summary(p, a, p.dst, 135, a.seq, 0))
+        else:
+            other.append(p.describe())
+    print(json.dumps({'accepted': first, 'replayed': len(victims) * a.count,
+                      'secs': round(secs, 3), 'bas': bas, 'other': other}))
+    return 0
+
+
+def cmd_kbm_rh2(a):
+    cap = mn.Capture()
+    options, bad_off = mn.bu_layout('std')
+    m = mn.bu_mh(a.seq, mn.BU_A, a.lifetime, options)
+    m[bad_off + 2:bad_off + 14] = mn.bad_auth(bytes.fromhex(a.key), m, bad_off, a.coa,
+                                              a.auth_cn or a.rh2)
+    # RFC 8200 8.1: the pseudo-header names the final destination
+    mn.mh_set_csum(m, a.hoa, a.rh2)
+    # RFC 8200 4.1 order: Routing header, then the Destination Options
+    # header with the HAO (RFC 6275 6.3), then the Mobility Header.
+    pkt = mn.ipv6(a.coa, a.cn, mn.IPPROTO_ROUTING,
+                  mn.rh2(mn.IPPROTO_DSTOPTS, a.rh2) + mn.destopt_hao(mn.IPPROTO_MH, a.hoa) + bytes(m))
+    raw = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    raw.sendto(pkt, (a.cn, 0))
+    got = [{'src': p.src, 'dst': p.dst, 'type': p.mhtype, 'rh2': p.rh2}
+           for p in cap.packets(a.listen, lambda p: p.dst == a.coa)]
+    print(json.dumps({'sent': len(pkt), 'replies': got}))
+    return 0
+
+
 def cmd_stamp(a):
     for line in sys.stdin:
         print('%.3f %s' % (time.monotonic(), line.rstrip('\n')), flush=True)
@@ -213,9 +295,24 @@ def main(argv):
     s.add_argument('--secs', type=float, required=True)
     s.add_argument('--lifetime', type=int, default=100)
     sub.add_parser('stamp')
+    for name in ('kbm-replay', 'kbm-rh2'):
+        s = sub.add_parser(name)
+        for o in ('--cn', '--coa', '--hoa', '--key'):
+            s.add_argument(o, required=True)
+        s.add_argument('--seq', type=int, required=True)
+        s.add_argument('--lifetime', type=int, default=10)
+        s.add_argument('--listen', type=float, default=1.5)
+    s = sub.choices['kbm-replay']
+    s.add_argument('--altcoa', required=True)
+    s.add_argument('--victim', required=True)
+    s.add_argument('--count', type=int, default=20)
+    s.add_argument('--timeout', type=float, default=5.0)
+    s = sub.choices['kbm-rh2']
+    s.add_argument('--rh2', required=True)
+    s.add_argument('--auth-cn')
     a = p.parse_args(argv)
     return {'refresh': cmd_refresh, 'stamp': cmd_stamp, 'mh': cmd_mh, 'lo-udp': cmd_lo_udp, 'lo-mh': cmd_lo_mh, 'hao-frags': cmd_hao_frags,
-            'ah-esp': cmd_ah_esp}[a.cmd](a)
+            'ah-esp': cmd_ah_esp, 'kbm-replay': cmd_kbm_replay, 'kbm-rh2': cmd_kbm_rh2}[a.cmd](a)
 
 
 if __name__ == '__main__':

@@ -29,6 +29,17 @@
 #  6. The binding cache reaper never removes a binding that a Binding
 #     Update refreshed after the reaper found it expired (stress: refresh
 #     bindings in place while they expire and the reaper runs).
+#  7. Home agent: every mn-ha / mn-aaa SA names what it may register, a
+#     home address or a home prefix; an SA with neither, or naming what
+#     another NAI's SA names, is refused; a BU for an address the SA does
+#     not name gets 129 (another mobile node's, or inside a served prefix)
+#     or 132 (outside every home address and prefix), no binding, and the
+#     address stays unusable in a Home Address option.
+#  8. A refused Binding Update is answered through the rate limit: an
+#     accepted Kbm BU with an Alternate CoA, replayed from spoofed sources,
+#     gets at most one 135 per be_ratelimit_ms and destination.
+#  9. A Kbm BU with a type 2 Routing Header is dropped: no BA from the
+#     Routing Header's address (or any), no binding.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -40,6 +51,7 @@ ktap_print_header
 netns_setup_or_skip
 
 TMP=$(mktemp -d)
+. "$SELFTESTS_DIR/sa_lib.sh"
 cleanup() {
 	mn_stop
 	netns_cleanup
@@ -54,7 +66,7 @@ HPY="$PYTHON $SELFTESTS_DIR/hardening.py"
 CN=$ADDR_CN
 MN=$ADDR_MN
 
-ktap_plan 32
+ktap_plan 75
 
 echo enforce >$PARAMS/hao_policy
 echo 4096 >$PARAMS/max_bindings
@@ -369,6 +381,183 @@ if [[ $verdict == *" raced=0 "* ]] && [[ $verdict != refreshes=0* ]]; then
 else
 	not_ok "reaper: no binding refreshed in place was reaped as expired ($RN bindings, ${RSECS}s)" "$verdict"
 fi
+
+# ================================================================ 7. home addresses
+diag "7. home agent: an SA names the home address or prefix it may register (RFC 6275 10.3.1)"
+HA=$CN
+NAI_A=alice@hardening.example NAI_B=bob@hardening.example NAI_C=carol@hardening.example
+NAI_D=dave@hardening.example
+SPI_A=1101 SPI_B=1102 SPI_C=1103 SPI_D=1104
+KHA=$(printf 'a1%.0s' {1..16}) KHB=$(printf 'b1%.0s' {1..16}) KHC=$(printf 'c1%.0s' {1..16})
+KHD=$(printf 'd1%.0s' {1..16})
+HOA_HA=2001:db8:2::a1		# alice's home address
+HOA_HB=2001:db8:2::b1		# bob's, idle until bob registers
+PFX_C=2001:db8:5::		# carol's home prefix, /64
+HOA_HD=2001:db8:5::d		# dave's home address, inside carol's prefix
+HOA_HK=2001:db8:5::e		# a Kbm's home address, inside carol's prefix
+PUBLIC=2001:db8:ffff::1		# no SA names it
+hexs() { printf %s "$1" | od -An -tx1 | tr -d ' \n'; }
+sa_add_raw() { nlcraft "$NS_CN" sa-add nai="$(hexs "$1")" spi=u32:"$2" sa-use=u32:1 key="$3" "${@:4}" 2>&1; }
+nl_refused() { # nl_refused NAME ERRNO EXTACK-PART OUT
+	if [[ $4 == *"\"errno\": \"$2\""* ]] && [[ $4 == *"$3"* ]]; then ok "$1"; else not_ok "$1" "$4"; fi
+}
+mon_start
+sleep 0.5
+mon_mark
+snap S0
+
+out=$(cli "$NS_CN" sa add nai "$NAI_A" spi "$SPI_A" use mn-ha key "$KHA" 2>&1)
+rc=$?
+if [ $rc = 1 ] && [[ $out == *"needs hoa ADDR or home-prefix PREFIX/LEN"* ]]; then
+	ok "sa add use mn-ha without hoa or home-prefix: usage error"
+else
+	not_ok "sa add use mn-ha without hoa or home-prefix: usage error" "exit $rc" "$out"
+fi
+nl_refused "netlink sa-add use mn-ha without a home address or prefix: EINVAL, extack says what is missing" \
+	EINVAL "needs the home address (hoa) or the home prefix" "$(sa_add_raw "$NAI_A" "$SPI_A" "$KHA")"
+nl_refused "netlink sa-add with hoa and home-prefix: EINVAL, one or the other" \
+	EINVAL "a home address or a home prefix, not both" \
+	"$(sa_add_raw "$NAI_A" "$SPI_A" "$KHA" hoa="$HOA_HA" home-prefix=ip6:"$PFX_C" home-prefix-len=u32:64)"
+nl_refused "netlink sa-add home-prefix $PFX_C""1/64: EINVAL, bits set past its length" \
+	EINVAL "bits set past its length" \
+	"$(sa_add_raw "$NAI_C" "$SPI_C" "$KHC" home-prefix=ip6:"${PFX_C}1" home-prefix-len=u32:64)"
+nl_refused "netlink sa-add home-prefix without its length: EINVAL, missing attribute" \
+	EINVAL '"missing_type"' "$(sa_add_raw "$NAI_C" "$SPI_C" "$KHC" home-prefix=ip6:"$PFX_C")"
+out=$(sa_add_raw "$NAI_C" "$SPI_C" "$KHC" home-prefix=ip6:"$PFX_C" home-prefix-len=u32:0)
+if [[ $out == *'"errno": "ERANGE"'* ]] || [[ $out == *'"errno": "EINVAL"'* ]]; then ok "netlink sa-add home-prefix-len 0: refused"; else not_ok "netlink sa-add home-prefix-len 0: refused" "$out"; fi
+if sa_listed "$NAI_A" || sa_listed "$NAI_C"; then not_ok "the refused sa-adds left no SA" "$(cli "$NS_CN" -j sa show)"; else ok "the refused sa-adds left no SA"; fi
+
+prov=
+for x in "$NAI_A $SPI_A $KHA hoa $HOA_HA" "$NAI_B $SPI_B $KHB hoa $HOA_HB" \
+	"$NAI_C $SPI_C $KHC home-prefix $PFX_C/64" "$NAI_D $SPI_D $KHD hoa $HOA_HD"; do
+	set -- $x
+	out=$(cli "$NS_CN" sa add nai "$1" spi "$2" use mn-ha key "$3" "$4" "$5" 2>&1) || prov+="$1: $out; "
+done
+cli "$NS_CN" kbm add "$HOA_HK" key "$(printf 'e1%.0s' {1..20})" >/dev/null 2>&1 || prov+="kbm $HOA_HK; "
+result "$([ -z "$prov" ]; echo $?)" "sa add: alice and bob with a home address, carol with home prefix $PFX_C/64, dave with $HOA_HD in it" "$prov"
+out=$(cli "$NS_CN" sa add nai erin@hardening.example spi 1105 use mn-aaa key "$KHA" home-prefix "$PFX_C/64" 2>&1)
+rc=$?
+if [ $rc != 0 ] && [[ $out == *"an SA of another NAI names this home prefix"* ]]; then ok "sa add: carol's home prefix for another NAI: refused"; else not_ok "sa add: carol's home prefix for another NAI: refused" "exit $rc" "$out"; fi
+out=$(sa_add_raw frank@hardening.example 1106 "$KHA" hoa="$HOA_HA")
+nl_refused "netlink sa-add: alice's home address for another NAI: EEXIST" EEXIST "an SA of another NAI names this home address" "$out"
+check_sa "sa show -j: carol's SA names home_prefix $PFX_C/64, no hoa" "$NAI_C" "$SPI_C" "home_prefix=$PFX_C/64" hoa=null use=mn-ha
+check_sa "sa show -j: alice's SA names hoa $HOA_HA, no home_prefix" "$NAI_A" "$SPI_A" "hoa=$HOA_HA" home_prefix=null
+out=$(cli "$NS_CN" sa show nai "$NAI_C" spi "$SPI_C" 2>&1)
+if [[ $out == *" home_prefix $PFX_C/64 "* ]]; then ok "sa show (text): home_prefix $PFX_C/64"; else not_ok "sa show (text): home_prefix $PFX_C/64" "$out"; fi
+check_event "event sa-new for carol carries home_prefix $PFX_C/64" 5 sa-new "nai=$NAI_C" "home_prefix=$PFX_C/64"
+
+hbu() { # hbu NAME NAI SPI KEY HOA SEQ EXPECT
+	mn_check "$1" ha-bu --ha "$HA" --coa "$MN" --nai "$2" --spi "$3" --key "$4" --hoa "$5" --home \
+		--seq "$6" --lifetime 50 --ack --expect-ba "$7"
+}
+hbu "alice for bob's idle home address $HOA_HB: BA 129, authenticated" \
+	"$NAI_A" "$SPI_A" "$KHA" "$HOA_HB" 1 status=129,auth=1
+if binding_absent "$HOA_HB"; then ok "no binding for $HOA_HB"; else not_ok "no binding for $HOA_HB" "$(binding_get "$HOA_HB")"; fi
+hbu "bob for his home address: BA 0" "$NAI_B" "$SPI_B" "$KHB" "$HOA_HB" 1 status=0
+check_binding "binding of $HOA_HB: bob's" "$HOA_HB" "nai=$NAI_B" auth=mn-ha "coa=$MN"
+# RFC 6275 10.3.1: "if the home address for the binding ... is not an
+# on-link IPv6 address with respect to the home agent's current Prefix
+# List, then the home agent MUST reject the Binding Update and SHOULD
+# return a Binding Acknowledgement ... 132 (not home subnet)". The Prefix
+# List here: every home address and prefix the SAs name.
+hbu "alice for $PUBLIC, in no SA's home address or prefix: BA 132, authenticated" \
+	"$NAI_A" "$SPI_A" "$KHA" "$PUBLIC" 2 status=132,auth=1
+if binding_absent "$PUBLIC"; then ok "no binding for $PUBLIC"; else not_ok "no binding for $PUBLIC" "$(binding_get "$PUBLIC")"; fi
+UDPOUT7=$TMP/udp7.out
+in_ns "$NS_CN" "$PYTHON" "$MNPY" udp-recv 9107 60 >"$UDPOUT7" 2>&1 &
+bg_track $!
+wait_file_match 30 "$UDPOUT7" '^ready'
+mn_check "UDP from $MN with $PUBLIC in a Home Address option: Binding Error status 1" \
+	hao-udp --cn "$CN" --hoa "$PUBLIC" --src "$MN" --port 9107 --marker public7 --expect-be status=1
+sleep 0.3
+if grep -q public7 "$UDPOUT7"; then not_ok "the datagram from $PUBLIC did not reach the socket" "$(grep public7 "$UDPOUT7")"; else ok "the datagram from $PUBLIC did not reach the socket"; fi
+hbu "alice for $PFX_C""78, in carol's prefix: BA 129" "$NAI_A" "$SPI_A" "$KHA" "${PFX_C}78" 3 status=129,auth=1
+hbu "carol for $PFX_C""77 in her prefix: BA 0" "$NAI_C" "$SPI_C" "$KHC" "${PFX_C}77" 1 status=0
+check_binding "binding of $PFX_C""77: carol's, auth mn-ha" "${PFX_C}77" "nai=$NAI_C" "spi=$SPI_C" auth=mn-ha
+hbu "carol for dave's $HOA_HD (more specific, in her prefix): BA 129" "$NAI_C" "$SPI_C" "$KHC" "$HOA_HD" 2 status=129,auth=1
+hbu "carol for $HOA_HK, a Kbm's home address in her prefix: BA 129" "$NAI_C" "$SPI_C" "$KHC" "$HOA_HK" 3 status=129,auth=1
+hbu "carol for 2001:db8:55::1, outside every home prefix: BA 132" "$NAI_C" "$SPI_C" "$KHC" 2001:db8:55::1 4 status=132,auth=1
+hbu "dave for his $HOA_HD: BA 0" "$NAI_D" "$SPI_D" "$KHD" "$HOA_HD" 1 status=0
+snap S1
+check_deltas "home addresses: bu_hoa_mismatch +6, bu_accepted +3, auth_fail 0" bu_hoa_mismatch=6 bu_accepted=3 auth_fail=0
+check "sa del dave" cli "$NS_CN" sa del nai "$NAI_D"
+hbu "once dave's SA is gone, $HOA_HD is carol's: BA 0" "$NAI_C" "$SPI_C" "$KHC" "$HOA_HD" 5 status=0
+
+# ================================================================ 8. rate limit of refusals
+diag "8. a replayed Kbm BU with an Alternate CoA, from spoofed sources: one 135 per be_ratelimit_ms and destination"
+HOA_R=2001:db8:2::c8
+KR=c8c8c8c8c8c8c8c8c8c8c8c8c8c8c8c8c8c8c8c8
+ALT_R=2001:db8:1::38
+VICTIMS=(2001:db8:1::61 2001:db8:1::62 2001:db8:1::63 2001:db8:1::64)
+for v in "${VICTIMS[@]}"; do ip -n "$NS_MN" addr add "$v/64" dev "$IF_MN" nodad; done
+cli "$NS_CN" kbm add "$HOA_R" key "$KR" >/dev/null
+# Long enough that every replay below falls in one interval, even under TCG.
+echo 10000 >$PARAMS/be_ratelimit_ms
+snap S0
+out=$(in_ns "$NS_MN" $HPY kbm-replay --cn "$CN" --coa "$MN" --altcoa "$ALT_R" --hoa "$HOA_R" --key "$KR" \
+	--seq 7 --victim "${VICTIMS[0]}" --count 20 2>&1)
+diag "replay from ${VICTIMS[0]}: $out"
+if hjson 'd["accepted"] and d["accepted"]["status"] == 0 and d["accepted"]["exact"]' "$out"; then
+	ok "Kbm BU seq 7 with AltCoA $ALT_R from $MN: BA 0, every octet"
+else
+	not_ok "Kbm BU seq 7 with AltCoA $ALT_R from $MN: BA 0, every octet" "$out"
+fi
+# RFC 6275 9.5.1 answers a replayed sequence number with 135; whoever the
+# source is, nothing shows it is the mobile node's: one reply per
+# be_ratelimit_ms and destination.
+v1=${VICTIMS[0]}
+if hjson "len(d['bas']['$v1']) == 1 and all(b['status'] == 135 and b['exact'] for b in d['bas']['$v1']) and not d['other']" "$out"; then
+	ok "20 replays from the spoofed source $v1: exactly one BA 135 there (not 20)"
+else
+	not_ok "20 replays from the spoofed source $v1: exactly one BA 135 there (not 20)" "$out"
+fi
+out2=$(in_ns "$NS_MN" $HPY kbm-replay --cn "$CN" --coa "$MN" --altcoa "$ALT_R" --hoa "$HOA_R" --key "$KR" \
+	--seq 8 --victim "$(IFS=,; echo "${VICTIMS[*]:1}")" --count 5 2>&1)
+diag "replay from ${VICTIMS[*]:1}: $out2"
+if hjson 'd["accepted"] and d["accepted"]["exact"] and all(len(l) <= 1 and all(b["status"] == 135 and b["exact"] for b in l) for l in d["bas"].values()) and sum(map(len, d["bas"].values())) >= 1' "$out2"; then
+	ok "5 replays from each of 3 more spoofed sources: at most one BA 135 each"
+else
+	not_ok "5 replays from each of 3 more spoofed sources: at most one BA 135 each" "$out2"
+fi
+snap S1
+nba=$($PYTHON -c 'import json, sys; print(sum(len(l) for a in sys.argv[1:] for l in json.loads(a)["bas"].values()))' "$out" "$out2" 2>/dev/null || echo 0)
+check_deltas "replays: bu_accepted +2, replay +35, ba_sent +$((2 + nba)), be_ratelimited +$((35 - nba))" \
+	bu_accepted=2 replay=35 ba_sent=$((2 + nba)) be_ratelimited=$((35 - nba))
+check_binding "binding of $HOA_R: seq 8 at $ALT_R, the replays changed nothing" "$HOA_R" seq=8 "coa=$ALT_R" auth=kbm
+# An acknowledgment that accepts an authenticated BU is not limited: the
+# BU's sequence number is used up, it cannot be replayed.
+acc=0
+for sq in 9 10 11; do
+	mn bu --cn "$CN" --coa "$MN" --hoa "$HOA_R" --key "$KR" --seq $sq --lifetime 10 --ack --expect-ba status=0 && acc=$((acc + 1))
+done
+check_eq "3 accepted Kbm BUs back to back from $MN: 3 BAs 0 (accepting BAs are not limited)" 3 "$acc"
+echo 0 >$PARAMS/be_ratelimit_ms
+
+# ================================================================ 9. type 2 Routing Header
+diag "9. a Kbm BU with a type 2 Routing Header is dropped"
+HOA_T=2001:db8:2::d9
+KT=d9d9d9d9d9d9d9d9d9d9d9d9d9d9d9d9d9d9d9d9
+DEAD=2001:db8:dead::1
+cli "$NS_CN" kbm add "$HOA_T" key "$KT" >/dev/null
+snap S0
+out=$(in_ns "$NS_MN" $HPY kbm-rh2 --cn "$CN" --coa "$MN" --hoa "$HOA_T" --key "$KT" --seq 1 --rh2 "$DEAD" 2>&1)
+snap S1
+# RFC 6275 6.1: "Mobility Header messages MUST NOT be sent with a type 2
+# routing header, except as described in Section 9.5.4 for Binding
+# Acknowledgement."
+if hjson 'd["replies"] == []' "$out"; then ok "Kbm BU with an RH2 naming $DEAD (MAC over it): no reply, from $DEAD or anywhere"; else not_ok "Kbm BU with an RH2 naming $DEAD (MAC over it): no reply, from $DEAD or anywhere" "$out"; fi
+check_deltas "RH2: bad_exthdr +1, bu_accepted 0, auth_fail 0, ba_sent 0" bad_exthdr=1 bu_accepted=0 auth_fail=0 ba_sent=0
+if binding_absent "$HOA_T"; then ok "RH2: no binding for $HOA_T"; else not_ok "RH2: no binding for $HOA_T" "$(binding_get "$HOA_T")"; fi
+snap S0
+out=$(in_ns "$NS_MN" $HPY kbm-rh2 --cn "$CN" --coa "$MN" --hoa "$HOA_T" --key "$KT" --seq 1 --rh2 "$DEAD" --auth-cn "$CN" 2>&1)
+snap S1
+if hjson 'd["replies"] == []' "$out" && [ "$(delta bad_exthdr)" = 1 ] && [ "$(delta bu_accepted)" = 0 ]; then
+	ok "Kbm BU with an RH2, MAC over $CN: dropped too (bad_exthdr +1, no reply)"
+else
+	not_ok "Kbm BU with an RH2, MAC over $CN: dropped too (bad_exthdr +1, no reply)" "$out" "$(stats_diff)"
+fi
+mn_check "the same BU without the RH2 (seq 1): BA 0, the drops used no sequence number" \
+	bu --cn "$CN" --coa "$MN" --hoa "$HOA_T" --key "$KT" --seq 1 --lifetime 10 --ack --expect-ba status=0
 
 mn_stop
 echo 1000 >$PARAMS/be_ratelimit_ms

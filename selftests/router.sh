@@ -199,9 +199,11 @@ chmod 600 /etc/mip6sec/mn10.key
 msk=0x$(openssl rand -hex 64) emsk=0x$(openssl rand -hex 64) sid=0x0d$(openssl rand -hex 32)
 cat >/etc/mip6sec/keyfollow.conf <<EOF
 HA=2001:db8:0:1::1
+HOMES=/tmp/homes
 PAR=2001:db8:a::1
 LOG=/tmp/keys.log
 EOF
+printf 'bob@example.com hoa 2001:db8:0:1::20\nalice@example.com hoa 2001:db8:0:1::10\n' >/tmp/homes
 : >/tmp/keys.log
 # The unit's ExecStart, in a session of its own (tail | while) to end it.
 read -ra follow < <(sed -n 's/^ExecStart=//p' "$(unit_file mip6sec-keyfollow)")
@@ -216,8 +218,9 @@ done
 out=$(mip6sec -j sa show nai alice@example.com 2>&1)
 want=$(printf '%s' "${emsk#0x}" | mip6sec derive mn-ha emsk - session-id "$sid" ha 2001:db8:0:1::1 -j |
 	sed -n 's/.*"name":"\([0-9a-f]*\)".*/\1/p')
-res "mip6sec-keyfollow: SAs 1001 (mn-ha) and 1002 (fbu) from the key log" \
+res "mip6sec-keyfollow: SAs 1001 (mn-ha, alice's home address) and 1002 (fbu) from the key log" \
 	"$(grep -q '"spi":1001,"use":"mn-ha","key_name":"'"$want"'"' <<<"$out" &&
+		grep -q '"hoa":"2001:db8:0:1::10"' <<<"$out" &&
 		grep -q '"spi":1002,"use":"fbu"' <<<"$out"; echo $?)" "$out" "$(cat /tmp/keyfollow.out)"
 kill -- -"$follow_pid" 2>/dev/null
 

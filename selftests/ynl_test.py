@@ -31,6 +31,7 @@ import sys
 
 HOA = '2001:db8:77::10'
 HOA2 = '2001:db8:77::11'
+HOA3 = '2001:db8:77::12'
 CN = '2001:db8:77::1'
 NAI = 'alice@example.org'
 SPI = 4242
@@ -244,24 +245,29 @@ def run_admin(res, ynl, evs, spec, cli):
                                        'sa-use': 'mn-ha', 'key': SA_KEY}),
                  [errno.EINVAL, errno.ERANGE])
     r = do('sa-add', {'nai': 'u' * 241 + '@example.org', 'spi': 300, 'sa-use': 'mn-aaa',
-                      'key': SA_KEY})
+                      'key': SA_KEY, 'hoa': addr(HOA2)})
     d3 = dump('sa-get', {'nai': 'u' * 241 + '@example.org'})
     res.check(r is None and len(d3) == 1 and d3[0]['nai'] == 'u' * 241 + '@example.org',
               'sa-add with a 253-octet NAI: accepted and read back whole', d3)
     expect_error(res, 'sa-add with a control character in the NAI: refused',
                  lambda: do('sa-add', {'nai': 'a\tb', 'spi': 300, 'sa-use': 'mn-ha',
-                                       'key': SA_KEY}),
+                                       'key': SA_KEY, 'hoa': addr(HOA3)}),
                  [errno.EINVAL], 'control characters')
     expect_error(res, 'sa-add with the reserved SPI 255: refused',
                  lambda: do('sa-add', {'nai': 'c@x', 'spi': 255, 'sa-use': 'mn-ha',
-                                       'key': SA_KEY}), [errno.EINVAL, errno.ERANGE])
+                                       'key': SA_KEY, 'hoa': addr(HOA3)}),
+                 [errno.EINVAL, errno.ERANGE])
+    expect_error(res, 'sa-add mn-ha naming neither hoa nor home-prefix: refused',
+                 lambda: do('sa-add', {'nai': 'c@x', 'spi': 300, 'sa-use': 'mn-ha',
+                                       'key': SA_KEY}),
+                 [errno.EINVAL], 'needs the home address')
     expect_error(res, 'sa-add fbu bound to a hoa: refused',
                  lambda: do('sa-add', {'nai': 'c@x', 'spi': 300, 'sa-use': 'fbu',
                                        'key': SA_KEY, 'hoa': addr(HOA)}),
                  [errno.EINVAL], 'not bound to a home address')
     expect_error(res, 'sa-add of an existing nai and spi: EEXIST',
                  lambda: do('sa-add', {'nai': NAI, 'spi': SPI, 'sa-use': 'mn-ha',
-                                       'key': SA_KEY}), [errno.EEXIST])
+                                       'key': SA_KEY, 'hoa': addr(HOA)}), [errno.EEXIST])
     expect_error(res, 'sa-get do of an unknown SPI: ENOENT',
                  lambda: do('sa-get', {'nai': NAI, 'spi': 999}), [errno.ENOENT])
     ntfs(evs)

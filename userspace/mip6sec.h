@@ -59,9 +59,9 @@ struct mip6sec_replies {
 /* A reply or notification, decoded; @present has bit (1 << MIP6SEC_A_x). */
 struct mip6sec_obj {
 	uint32_t present;
-	struct in6_addr hoa, cn, coa, ha, pcoa;
+	struct in6_addr hoa, cn, coa, ha, pcoa, home_prefix;
 	uint64_t uses;
-	uint32_t lifetime, auth, reason, spi, sa_use, replay;
+	uint32_t lifetime, auth, reason, spi, sa_use, replay, home_prefix_len;
 	uint16_t last_seq, seq;
 	uint8_t key_name[MIP6SEC_KEY_NAME_LEN];
 	size_t nai_len;
@@ -150,7 +150,7 @@ void sa_use_field(struct out *o, uint32_t use);
  * request to @send (the kernel, or a test). Usage errors come before
  * @send is called; every key buffer is wiped on return.
  */
-#define SA_ADD_MAX_ATTRS 8
+#define SA_ADD_MAX_ATTRS 9
 typedef int (*sa_add_send_fn)(void *arg, const struct mip6sec_attr *attrs,
 			      size_t nattrs);
 int sa_add_run(int argc, char **argv, sa_add_send_fn send, void *arg);

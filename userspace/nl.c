@@ -42,6 +42,8 @@ static const char *const attr_names[MIP6SEC_A_MAX + 1] = {
 	[MIP6SEC_A_RR_MODE]	= "rr_mode",
 	[MIP6SEC_A_KCN_AGE]	= "kcn_age",
 	[MIP6SEC_A_NONCE]	= "nonce",
+	[MIP6SEC_A_HOME_PREFIX]	= "home_prefix",
+	[MIP6SEC_A_HOME_PREFIX_LEN] = "home_prefix_len",
 };
 
 static const struct nla_policy policy[MIP6SEC_A_MAX + 1] = {
@@ -64,6 +66,8 @@ static const struct nla_policy policy[MIP6SEC_A_MAX + 1] = {
 	[MIP6SEC_A_REPLAY]	= { .type = NLA_U32 },
 	[MIP6SEC_A_HA]		= { .minlen = 16, .maxlen = 16 },
 	[MIP6SEC_A_PCOA]	= { .minlen = 16, .maxlen = 16 },
+	[MIP6SEC_A_HOME_PREFIX]	= { .minlen = 16, .maxlen = 16 },
+	[MIP6SEC_A_HOME_PREFIX_LEN] = { .type = NLA_U32 },
 };
 
 /* One bit per attribute in struct mip6sec_obj's @present. */
@@ -501,5 +505,10 @@ int mip6sec_obj_parse(const struct nlmsghdr *nlh, struct mip6sec_obj *obj)
 		nla_memcpy(&obj->ha, tb[MIP6SEC_A_HA], sizeof(obj->ha));
 	if (tb[MIP6SEC_A_PCOA])
 		nla_memcpy(&obj->pcoa, tb[MIP6SEC_A_PCOA], sizeof(obj->pcoa));
+	if (tb[MIP6SEC_A_HOME_PREFIX])
+		nla_memcpy(&obj->home_prefix, tb[MIP6SEC_A_HOME_PREFIX],
+			   sizeof(obj->home_prefix));
+	if (tb[MIP6SEC_A_HOME_PREFIX_LEN])
+		obj->home_prefix_len = nla_get_u32(tb[MIP6SEC_A_HOME_PREFIX_LEN]);
 	return 0;
 }

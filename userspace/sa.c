@@ -9,6 +9,7 @@
  * only the final key and its name go to the kernel. Every buffer that held
  * key material is wiped, on error paths too. Keys are never read back.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,8 @@ _Static_assert(AMSK_LEN >= MIP6SEC_SA_KEY_MIN && FHK_LEN <= MIP6SEC_SA_KEY_MAX,
 
 const char sa_help[] =
 	"Usage: mip6sec sa add nai NAI spi SPI use { mn-ha | mn-aaa | fbu } KEY\n"
-	"               [ session-id HEX ] [ ha ADDR ] [ par ADDR ] [ hoa ADDR ]\n"
+	"               [ session-id HEX ] [ ha ADDR ] [ par ADDR ]\n"
+	"               [ hoa ADDR | home-prefix PREFIX/LEN ]\n"
 	"               [ lifetime SECONDS ] [ replay { seq | timestamp } ]\n"
 	"               [ usrk-len N ]\n"
 	"       mip6sec sa del nai NAI [ spi SPI ]\n"
@@ -33,6 +35,8 @@ const char sa_help[] =
 	"key is the final key, 16 to 64 octets. From a root key the key is\n"
 	"derived here and only it is sent: mn-ha and mn-aaa from emsk or usrk\n"
 	"(with session-id, and ha for mn-ha), fbu from msk (with par).\n"
+	"mn-ha and mn-aaa need hoa or home-prefix: the home address, or the\n"
+	"home prefix, that the mobile node may register; fbu takes neither.\n"
 	"usrk-len N: the USRK derived from emsk, octets (default 64).\n"
 	"SPI >= 256; lifetime 1 to 268435456; FILE \"-\" is standard input.\n";
 
@@ -65,22 +69,22 @@ static const struct sa_key_kw key_kws[] = {
 /* The other arguments of "sa add", each at most once. */
 enum {
 	KW_NAI, KW_SPI, KW_USE, KW_SID, KW_HA, KW_PAR, KW_HOA, KW_LIFETIME,
-	KW_REPLAY, KW_USRK_LEN, KW_COUNT
+	KW_REPLAY, KW_USRK_LEN, KW_HOME_PREFIX, KW_COUNT
 };
 
 static const char *const add_kws[KW_COUNT] = {
 	[KW_NAI] = "nai", [KW_SPI] = "spi", [KW_USE] = "use",
 	[KW_SID] = "session-id", [KW_HA] = "ha", [KW_PAR] = "par",
 	[KW_HOA] = "hoa", [KW_LIFETIME] = "lifetime", [KW_REPLAY] = "replay",
-	[KW_USRK_LEN] = "usrk-len",
+	[KW_USRK_LEN] = "usrk-len", [KW_HOME_PREFIX] = "home-prefix",
 };
 
 struct sa_add_args {
 	uint32_t seen;			/* bit (1 << KW_x) */
 	const char *nai;		/* in argv */
 	size_t nai_len;
-	uint32_t spi, use, lifetime, replay, usrk_len;
-	struct in6_addr ha, par, hoa;
+	uint32_t spi, use, lifetime, replay, usrk_len, prefix_len;
+	struct in6_addr ha, par, hoa, prefix;
 	const struct sa_key_kw *src;	/* how the key was given */
 	uint8_t *in;			/* the key as given, wiped */
 	size_t in_len;
@@ -135,6 +139,38 @@ static int parse_spi(const char *s, uint32_t *spi)
 				   *spi, MIP6SEC_SPI_MIN - 1, MIP6SEC_SPI_MIN,
 				   UINT32_MAX);
 	return err;
+}
+
+/*
+ * PREFIX/LEN: an IPv6 prefix of 1 to 128 bits, without bits set past its
+ * length (the kernel refuses those too).
+ */
+static int parse_prefix(const char *s, const char *what,
+			struct in6_addr *addr, uint32_t *len)
+{
+	const char *slash = strchr(s, '/');
+	char buf[INET6_ADDRSTRLEN];
+	struct in6_addr masked;
+	unsigned int i;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(buf))
+		return usage_error("invalid %s \"%s\": PREFIX/LEN, as 2001:db8:2::/64",
+				   what, s);
+	memcpy(buf, s, slash - s);
+	buf[slash - s] = 0;
+	if (inet_pton(AF_INET6, buf, addr) != 1)
+		return usage_error("invalid IPv6 prefix \"%s\" for %s", buf, what);
+	if (parse_u32(slash + 1, "prefix length", 1, 128, len))
+		return EXIT_USAGE;
+	masked = *addr;
+	for (i = *len; i < 128; i++)
+		masked.s6_addr[i / 8] &= ~(0x80 >> (i % 8));
+	if (memcmp(&masked, addr, sizeof(masked))) {
+		inet_ntop(AF_INET6, &masked, buf, sizeof(buf));
+		return usage_error("%s \"%s\" has bits set past its length (the prefix is %s/%u)",
+				   what, s, buf, *len);
+	}
+	return 0;
 }
 
 /* An index into a table of names, or -1 (a usage error was printed). */
@@ -230,6 +266,9 @@ static int sa_add_arg(struct sa_add_args *a, int i, char *val)
 		return parse_addr(val, "par", &a->par);
 	case KW_HOA:
 		return parse_addr(val, "hoa", &a->hoa);
+	case KW_HOME_PREFIX:
+		return parse_prefix(val, "home-prefix", &a->prefix,
+				    &a->prefix_len);
 	case KW_LIFETIME:
 		return parse_u32(val, "lifetime", 1, MIP6SEC_SA_LIFETIME_MAX,
 				 &a->lifetime);
@@ -245,7 +284,7 @@ static int sa_add_arg(struct sa_add_args *a, int i, char *val)
 }
 
 /* Missing and contradictory arguments, once all of them are known. */
-static int sa_add_check(const struct sa_add_args *a)
+static int sa_add_check_key(const struct sa_add_args *a)
 {
 	const struct key_use *kuse;
 	const char *root;
@@ -262,6 +301,10 @@ static int sa_add_check(const struct sa_add_args *a)
 
 	if (a->use == MIP6SEC_SA_USE_FBU && HAS(a, KW_HOA))
 		return usage_error("use fbu takes no hoa: a fast handover key is not bound to a home address");
+	if (a->use == MIP6SEC_SA_USE_FBU && HAS(a, KW_HOME_PREFIX))
+		return usage_error("use fbu takes no home-prefix: a fast handover key is not bound to a home address");
+	if (HAS(a, KW_HOA) && HAS(a, KW_HOME_PREFIX))
+		return usage_error("give hoa or home-prefix, not both");
 	if (a->use == MIP6SEC_SA_USE_FBU && HAS(a, KW_REPLAY) &&
 	    a->replay == MIP6SEC_REPLAY_TIMESTAMP)
 		return usage_error("use fbu takes no replay timestamp: FBUs are checked by sequence number");
@@ -296,6 +339,19 @@ static int sa_add_check(const struct sa_add_args *a)
 				   root);
 	if (kuse->needs_par && !HAS(a, KW_PAR))
 		return usage_error("use fbu with msk needs par ADDR (the previous access router address)");
+	return 0;
+}
+
+static int sa_add_check(const struct sa_add_args *a)
+{
+	int err = sa_add_check_key(a);
+
+	if (err)
+		return err;
+	if (a->use != MIP6SEC_SA_USE_FBU && !HAS(a, KW_HOA) &&
+	    !HAS(a, KW_HOME_PREFIX))
+		return usage_error("use %s needs hoa ADDR or home-prefix PREFIX/LEN (what the mobile node may register)",
+				   sa_use_names[a->use]);
 	return 0;
 }
 
@@ -376,6 +432,12 @@ static size_t sa_add_attrs(const struct sa_add_args *a,
 						    sizeof(a->name) };
 	if (HAS(a, KW_HOA))
 		attrs[n++] = (struct mip6sec_attr){ MIP6SEC_A_HOA, &a->hoa, 16 };
+	if (HAS(a, KW_HOME_PREFIX)) {
+		attrs[n++] = (struct mip6sec_attr){ MIP6SEC_A_HOME_PREFIX,
+						    &a->prefix, 16 };
+		attrs[n++] = (struct mip6sec_attr){ MIP6SEC_A_HOME_PREFIX_LEN,
+						    &a->prefix_len, 4 };
+	}
 	if (HAS(a, KW_LIFETIME))
 		attrs[n++] = (struct mip6sec_attr){ MIP6SEC_A_LIFETIME,
 						    &a->lifetime, 4 };
@@ -546,6 +608,31 @@ void sa_use_field(struct out *o, uint32_t use)
 	name_field(o, "use", use, sa_use_names, ARRAY_SIZE(sa_use_names));
 }
 
+/*
+ * What the SA may register: "hoa ADDR" or "home_prefix PREFIX/LEN" (text:
+ * "hoa none" for neither, use fbu); JSON always has both, one of them or
+ * both null.
+ */
+static void home_fields(struct out *o, const struct mip6sec_obj *obj)
+{
+	bool pfx = OBJ_HAS(obj, MIP6SEC_A_HOME_PREFIX) &&
+		   OBJ_HAS(obj, MIP6SEC_A_HOME_PREFIX_LEN);
+	char buf[INET6_ADDRSTRLEN + 4];
+
+	if (OBJ_HAS(obj, MIP6SEC_A_HOA))
+		out_addr(o, "hoa", &obj->hoa);
+	else if (o->json || !pfx)
+		out_null(o, "hoa", "none");
+	if (pfx) {
+		inet_ntop(AF_INET6, &obj->home_prefix, buf, INET6_ADDRSTRLEN);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%u",
+			 obj->home_prefix_len);
+		out_str(o, "home_prefix", NULL, buf);
+	} else if (o->json) {
+		out_null(o, "home_prefix", NULL);
+	}
+}
+
 void sa_fields(struct out *o, const struct mip6sec_obj *obj)
 {
 	char hex[2 * MIP6SEC_KEY_NAME_LEN + 1];
@@ -561,10 +648,7 @@ void sa_fields(struct out *o, const struct mip6sec_obj *obj)
 	} else {
 		out_null(o, "key_name", "none");
 	}
-	if (OBJ_HAS(obj, MIP6SEC_A_HOA))
-		out_addr(o, "hoa", &obj->hoa);
-	else
-		out_null(o, "hoa", "any");
+	home_fields(o, obj);
 	if (OBJ_HAS(obj, MIP6SEC_A_LIFETIME))
 		out_u64(o, "lifetime", "lifetime %" PRIu64 "s", obj->lifetime);
 	else

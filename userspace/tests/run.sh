@@ -290,10 +290,11 @@ satc "empty \$SPI before use" '=Error: "spi" needs a value, not the keyword "use
 satc "dangling key"        '"key" needs an argument' "${A[@]}" use fbu key
 satc "dangling emsk-file"  '"emsk-file" needs an argument' "${A[@]}" use mn-ha emsk-file
 satc "dangling usrk-len"   '"usrk-len" needs an argument' "${A[@]}" use mn-ha usrk-len
-for kw in nai spi use hoa lifetime replay session-id ha par usrk-len; do
+for kw in nai spi use hoa home-prefix lifetime replay session-id ha par usrk-len; do
 	case $kw in
 	nai) v="$NAI" ;; spi) v=300 ;; use) v=mn-ha ;; lifetime) v=10 ;;
-	replay) v=seq ;; session-id) v=01 ;; usrk-len) v=64 ;; *) v=2001:db8::1 ;;
+	replay) v=seq ;; session-id) v=01 ;; usrk-len) v=64 ;;
+	home-prefix) v=2001:db8::/64 ;; *) v=2001:db8::1 ;;
 	esac
 	satc "duplicate $kw" "=Error: duplicate \"$kw\"" "${A[@]}" use mn-ha $kw $v $kw $v
 done
@@ -374,6 +375,22 @@ satc "usrk-len 8161"       'invalid usrk-len "8161"' "${A[@]}" use mn-aaa emsk "
 satc "hoa with fbu"        "=Error: use fbu takes no hoa: a fast handover key is not bound to a home address" "${A[@]}" use fbu key "$K16" hoa 2001:db8::10
 satc "hoa with fbu, msk"   "use fbu takes no hoa" "${A[@]}" use fbu msk "$EMSK" par ::1 hoa 2001:db8::10
 satc "timestamp with fbu"  "=Error: use fbu takes no replay timestamp: FBUs are checked by sequence number" "${A[@]}" use fbu key "$K16" replay timestamp
+satc "home-prefix with fbu" "=Error: use fbu takes no home-prefix: a fast handover key is not bound to a home address" "${A[@]}" use fbu key "$K16" home-prefix 2001:db8::/64
+# what a home agent SA may register (issue 11): a home address or prefix
+satc "mn-ha without home"  "=Error: use mn-ha needs hoa ADDR or home-prefix PREFIX/LEN (what the mobile node may register)" "${A[@]}" use mn-ha key "$K16"
+satc "mn-aaa without home" "=Error: use mn-aaa needs hoa ADDR or home-prefix PREFIX/LEN (what the mobile node may register)" "${A[@]}" use mn-aaa usrk "$K16" session-id 01 lifetime 60
+satc "mn-ha emsk, no home" "use mn-ha needs hoa ADDR or home-prefix PREFIX/LEN" "${A[@]}" use mn-ha emsk "$EMSK" session-id 01 ha ::1
+satc "hoa and home-prefix" "=Error: give hoa or home-prefix, not both" "${A[@]}" use mn-ha key "$K16" hoa 2001:db8::10 home-prefix 2001:db8::/64
+satc "home-prefix w/o len" '=Error: invalid home-prefix "2001:db8::": PREFIX/LEN, as 2001:db8:2::/64' "${A[@]}" use mn-ha key "$K16" home-prefix 2001:db8::
+satc "home-prefix /0"      '=Error: invalid prefix length "0": a number from 1 to 128' "${A[@]}" use mn-ha key "$K16" home-prefix 2001:db8::/0
+satc "home-prefix /129"    'invalid prefix length "129": a number from 1 to 128' "${A[@]}" use mn-ha key "$K16" home-prefix 2001:db8::/129
+satc "home-prefix /64x"    'invalid prefix length "64x"' "${A[@]}" use mn-ha key "$K16" home-prefix 2001:db8::/64x
+satc "home-prefix /"       'invalid prefix length ""' "${A[@]}" use mn-ha key "$K16" home-prefix 2001:db8::/
+satc "bad home-prefix"     '=Error: invalid IPv6 prefix "2001:db8::zz" for home-prefix' "${A[@]}" use mn-ha key "$K16" home-prefix 2001:db8::zz/64
+satc "IPv4 home-prefix"    'invalid IPv6 prefix "192.0.2.0" for home-prefix' "${A[@]}" use mn-ha key "$K16" home-prefix 192.0.2.0/24
+satc "long home-prefix"    'invalid home-prefix "2001:0db8:0000:0000:0000:0000:0000:0000:0000:0000/64": PREFIX/LEN' "${A[@]}" use mn-ha key "$K16" home-prefix 2001:0db8:0000:0000:0000:0000:0000:0000:0000:0000/64
+satc "home-prefix bits"    '=Error: home-prefix "2001:db8::1/64" has bits set past its length (the prefix is 2001:db8::/64)' "${A[@]}" use mn-ha key "$K16" home-prefix 2001:db8::1/64
+satc "home-prefix bit 121" 'home-prefix "2001:db8::80/120" has bits set past its length (the prefix is 2001:db8::/120)' "${A[@]}" use mn-ha key "$K16" home-prefix 2001:db8::80/120
 # values
 satc "bad replay"          '=Error: invalid replay "ts": seq or timestamp' "${A[@]}" use mn-ha key "$K16" replay ts
 satc "lifetime 0"          '=Error: invalid lifetime "0": a number from 1 to 268435456' "${A[@]}" use mn-ha key "$K16" lifetime 0
@@ -476,10 +493,10 @@ else
 	tc "--json --pretty kbm"    2 '' "=$NOMOD" --json --pretty kbm
 	tc "kbm del"                2 '' "=$NOMOD" kbm del 2001:db8::1
 	printf '%s\n' "$EMSK" >"$tmp/emsk"
-	tc "sa add key"             2 '' "=$NOMOD" sa add nai "$NAI" spi 256 use mn-ha key "$K16"
+	tc "sa add key"             2 '' "=$NOMOD" sa add nai "$NAI" spi 256 use mn-ha key "$K16" hoa 2001:db8::10
 	tc "sa add key, all options" 2 '' "=$NOMOD" sa add nai "$NAI" spi 4294967295 use mn-ha key "$K16$K16$K16$K16" hoa 2001:db8::10 lifetime 268435456 replay timestamp
-	tc "sa add mn-ha from emsk" 2 '' "=$NOMOD" sa add nai "$NAI" spi 256 use mn-ha emsk "$EMSK" session-id 01 ha 2001:db8::1 usrk-len 16
-	tc "sa add mn-aaa from usrk-file" 2 '' "=$NOMOD" sa add nai "$NAI" spi 256 use mn-aaa usrk-file "$tmp/emsk" session-id 01
+	tc "sa add mn-ha from emsk" 2 '' "=$NOMOD" sa add nai "$NAI" spi 256 use mn-ha emsk "$EMSK" session-id 01 ha 2001:db8::1 usrk-len 16 home-prefix 2001:db8:2::/64
+	tc "sa add mn-aaa from usrk-file" 2 '' "=$NOMOD" sa add nai "$NAI" spi 256 use mn-aaa usrk-file "$tmp/emsk" session-id 01 hoa 2001:db8::10
 	STDIN=$tmp/emsk tc "sa add fbu from msk-file -" 2 '' "=$NOMOD" sa add nai "$NAI" spi 256 use fbu msk-file - par fe80::1 session-id 01 replay seq
 	tc "sa show"                2 '' "=$NOMOD" sa show
 	tc "sa (default show)"      2 '' "=$NOMOD" sa

@@ -26,6 +26,7 @@ SID = bytes.fromhex("19") + bytes((9 * i) & 0xff for i in range(64))  # PEAP
 HA = "2001:db8:a0::1"
 PAR = "2001:db8:5::1"
 HOA = "2001:db8:77::10"
+PREFIX, PLEN = "2001:db8:77::", 48
 NAI = "alice@example.org"
 USE = {"mn-ha": 1, "mn-aaa": 2, "fbu": 3}
 LABEL = {"mn-ha": "rfc4285-MN-HA-key", "mn-aaa": "rfc4285-MN-AAA-key"}
@@ -52,14 +53,17 @@ def u32(v):
     return struct.pack("=I", v)      # netlink integers: host order
 
 
-def want(use, key, key_name=None, nai=NAI, spi=256, hoa=None, lifetime=None,
-         replay=None):
+def want(use, key, key_name=None, nai=NAI, spi=256, hoa=None, prefix=None,
+         lifetime=None, replay=None):
     attrs = [("nai", nai.encode()), ("spi", u32(spi)), ("sa_use", u32(USE[use])),
              ("key", key)]
     if key_name is not None:
         attrs.append(("key_name", key_name))
     if hoa is not None:
         attrs.append(("hoa", a6(hoa)))
+    if prefix is not None:
+        attrs.append(("home_prefix", a6(prefix[0])))
+        attrs.append(("home_prefix_len", u32(prefix[1])))
     if lifetime is not None:
         attrs.append(("lifetime", u32(lifetime)))
     if replay is not None:
@@ -80,23 +84,28 @@ def write(fname, text):
 
 base = ["nai", NAI, "spi", "256"]
 sid = ["session-id", SID.hex()]
+# A home agent SA names what it may register: a home address or prefix.
+home = ["hoa", HOA]
 
 # RFC 4285 keys from the EMSK: USRK first, then the AMSK; named.
 for use in ("mn-ha", "mn-aaa"):
     extra = ["ha", HA] if use == "mn-ha" else []
     key = amsk(use, usrk())
-    emit("%s from emsk" % use, want(use, key, name(key)),
-         base + ["use", use, "emsk", EMSK.hex()] + sid + extra)
+    emit("%s from emsk" % use, want(use, key, name(key), hoa=HOA),
+         base + ["use", use, "emsk", EMSK.hex()] + sid + extra + home)
     for n in (16, 33, 100):
         key = amsk(use, usrk(length=n))
-        emit("%s from emsk, usrk-len %d" % (use, n), want(use, key, name(key)),
+        emit("%s from emsk, usrk-len %d" % (use, n),
+             want(use, key, name(key), hoa=HOA),
              base + ["use", use, "emsk", EMSK.hex()] + sid + extra
-             + ["usrk-len", str(n)])
+             + ["usrk-len", str(n)] + home)
     for n in (16, 64, 200):
         root = usrk(length=n)
         key = amsk(use, root)
-        emit("%s from a %d-octet usrk" % (use, n), want(use, key, name(key)),
-             base + ["use", use, "usrk", root.hex()] + sid + extra)
+        emit("%s from a %d-octet usrk" % (use, n),
+             want(use, key, name(key), prefix=(PREFIX, PLEN)),
+             base + ["use", use, "usrk", root.hex()] + sid + extra
+             + ["home-prefix", "%s/%d" % (PREFIX, PLEN)])
 
 # The fast handover key from the MSK: named only with a Session-ID.
 key = fhk()
@@ -112,8 +121,8 @@ emit("fbu from msk, link-local par", want("fbu", key, replay="seq"),
 # A final key as given: sent unchanged, no name; every optional attribute.
 for n in (16, 20, 64):
     key = bytes(range(0xa0, 0xa0 + n))
-    emit("key of %d octets" % n, want("mn-aaa", key),
-         base + ["use", "mn-aaa", "key", key.hex()])
+    emit("key of %d octets" % n, want("mn-aaa", key, hoa=HOA),
+         base + ["use", "mn-aaa", "key", key.hex()] + home)
 key = bytes(range(0x30, 0x44))
 emit("key with hoa, lifetime, replay timestamp",
      want("mn-ha", key, hoa=HOA, lifetime=3600, replay="timestamp"),
@@ -132,10 +141,14 @@ emit("any order", want("mn-ha", key, name(key), hoa=HOA, lifetime=1),
                                           "nai", NAI])
 long_nai = "u" * 241 + "@example.org"
 assert len(long_nai) == 253
-emit("253-octet NAI, largest SPI",
-     want("mn-aaa", bytes(16), nai=long_nai, spi=2 ** 32 - 1),
+emit("253-octet NAI, largest SPI, home prefix /128",
+     want("mn-aaa", bytes(16), nai=long_nai, spi=2 ** 32 - 1,
+          prefix=(HOA, 128)),
      ["nai", long_nai, "spi", str(2 ** 32 - 1), "use", "mn-aaa", "key",
-      bytes(16).hex()])
+      bytes(16).hex(), "home-prefix", HOA + "/128"])
+emit("home prefix /3",
+     want("mn-ha", bytes(16), prefix=("2000::", 3)),
+     base + ["use", "mn-ha", "key", bytes(16).hex(), "home-prefix", "2000::/3"])
 # (No "|", the field separator here, nor glob characters: run.sh splits
 # ARGS unquoted.)
 odd = "{x}!#$%&'+/=^_`~-@sub.example.org"
@@ -146,21 +159,23 @@ emit("NAI with punctuation", want("fbu", bytes(16), nai=odd),
 h = "0X" + EMSK.hex().upper()
 path = write("emsk.hex", "  " + "\n".join(h[i:i + 32] for i in range(0, len(h), 32)) + "\n")
 key = amsk("mn-ha", usrk())
-emit("emsk-file", want("mn-ha", key, name(key)),
-     base + ["use", "mn-ha", "emsk-file", path] + sid + ["ha", HA])
-emit("emsk-file - (standard input)", want("mn-ha", key, name(key)),
-     base + ["use", "mn-ha", "emsk-file", "-"] + sid + ["ha", HA], path)
+emit("emsk-file", want("mn-ha", key, name(key), hoa=HOA),
+     base + ["use", "mn-ha", "emsk-file", path] + sid + ["ha", HA] + home)
+emit("emsk-file - (standard input)", want("mn-ha", key, name(key), hoa=HOA),
+     base + ["use", "mn-ha", "emsk-file", "-"] + sid + ["ha", HA] + home,
+     path)
 root = usrk()
 path = write("usrk.hex", root.hex()[:50] + " \t" + root.hex()[50:] + "\n")
 key = amsk("mn-aaa", root)
-emit("usrk-file - (standard input)", want("mn-aaa", key, name(key)),
-     base + ["use", "mn-aaa", "usrk-file", "-"] + sid, path)
+emit("usrk-file - (standard input)", want("mn-aaa", key, name(key), hoa=HOA),
+     base + ["use", "mn-aaa", "usrk-file", "-"] + sid + home, path)
 path = write("msk.hex", MSK.hex())
 key = fhk()
 emit("msk-file (no newline)", want("fbu", key),
      base + ["use", "fbu", "msk-file", path, "par", PAR])
 key = bytes(range(0x50, 0x70))
 path = write("key.hex", key.hex() + "\n")
-emit("key-file", want("mn-ha", key), base + ["use", "mn-ha", "key-file", path])
-emit("key-file - (standard input)", want("mn-ha", key),
-     base + ["use", "mn-ha", "key-file", "-"], path)
+emit("key-file", want("mn-ha", key, hoa=HOA),
+     base + ["use", "mn-ha", "key-file", path] + home)
+emit("key-file - (standard input)", want("mn-ha", key, hoa=HOA),
+     base + ["use", "mn-ha", "key-file", "-"] + home, path)

@@ -24,6 +24,7 @@
 #define HOA "2001:db8:1::10"
 #define CN "2001:db8:2::1"
 #define COA "2001:db8:3::7"
+#define PREFIX "2001:db8:40::"
 
 static int failures;
 
@@ -381,6 +382,10 @@ static struct nl_msg *sa_bare(uint32_t use, uint32_t replay)
 	nla_put(msg, MIP6SEC_A_NAI, 15, "bob@example.org");
 	nla_put_u32(msg, MIP6SEC_A_SPI, 4294967295u);
 	nla_put_u32(msg, MIP6SEC_A_SA_USE, use);
+	if (use == MIP6SEC_SA_USE_MN_AAA) {
+		put_addr(msg, MIP6SEC_A_HOME_PREFIX, PREFIX);
+		nla_put_u32(msg, MIP6SEC_A_HOME_PREFIX_LEN, 48);
+	}
 	nla_put_u32(msg, MIP6SEC_A_REPLAY, replay);
 	nla_put_u64(msg, MIP6SEC_A_USES, 0);
 	return msg;
@@ -390,6 +395,7 @@ static struct nl_msg *sa_bare(uint32_t use, uint32_t replay)
 	"hoa " HOA " lifetime 3600s replay timestamp uses 3 last_seq 17"
 #define SA_FULL_JSON "\"nai\":\"" NAI "\",\"spi\":256,\"use\":\"mn-ha\"," \
 	"\"key_name\":\"0123456789abcdef\",\"hoa\":\"" HOA "\"," \
+	"\"home_prefix\":null," \
 	"\"lifetime\":3600,\"replay\":\"timestamp\",\"uses\":3,\"last_seq\":17"
 
 static void test_sa(void)
@@ -403,15 +409,17 @@ static void test_sa(void)
 	show(false, false, m, 2, sa_fields, "sa show text",
 	     SA_FULL_TEXT "\n"
 	     "nai bob@example.org spi 4294967295 use mn-aaa key_name none "
-	     "hoa any lifetime forever replay seq uses 0 last_seq none\n");
+	     "home_prefix " PREFIX "/48 lifetime forever replay seq uses 0 "
+	     "last_seq none\n");
 	show(true, false, m, 2, sa_fields, "sa show json",
 	     "[{" SA_FULL_JSON "},"
 	     "{\"nai\":\"bob@example.org\",\"spi\":4294967295,\"use\":\"mn-aaa\","
-	     "\"key_name\":null,\"hoa\":null,\"lifetime\":null,"
+	     "\"key_name\":null,\"hoa\":null,\"home_prefix\":\"" PREFIX "/48\","
+	     "\"lifetime\":null,"
 	     "\"replay\":\"seq\",\"uses\":0,\"last_seq\":null}]\n");
 	show(false, false, m + 2, 1, sa_fields, "sa show: unknown use and replay",
 	     "nai bob@example.org spi 4294967295 use unknown-9 key_name none "
-	     "hoa any lifetime forever replay unknown-7 uses 0 last_seq none\n");
+	     "hoa none lifetime forever replay unknown-7 uses 0 last_seq none\n");
 	show(true, false, m, 0, sa_fields, "sa show: empty dump json", "[]\n");
 	nlmsg_free(m[0]);
 	nlmsg_free(m[1]);
@@ -520,7 +528,7 @@ static void test_monitor_sa(void)
 	monitor_print(cap_open(&c, false, false), nlmsg_hdr(del));
 	cap_check(&c, "monitor sa-del text",
 		  "[sa-del] nai bob@example.org spi 4294967295 use fbu key_name none "
-		  "hoa any lifetime forever replay seq uses 0 last_seq none\n");
+		  "hoa none lifetime forever replay seq uses 0 last_seq none\n");
 	monitor_print(cap_open(&c, false, false), nlmsg_hdr(req));
 	cap_check(&c, "monitor key-request text",
 		  "[key-request] nai " NAI " spi 257 use mn-aaa ha " CN " hoa " HOA
@@ -613,12 +621,12 @@ static void test_sa_add(void)
 	char key[] = "000102030405060708090a0b0c0d0e0f";
 	char emsk[129], *p;
 	char *ok_args[] = { "nai", "a@b", "spi", "256", "use", "mn-aaa", "key",
-			    key, NULL };
+			    key, "home-prefix", PREFIX "/48", NULL };
 	char *bad_args[] = { "nai", "a@b", "spi", "255", "use", "mn-aaa", "key",
 			     NULL, NULL };
 	char *emsk_args[] = { "nai", "a@b", "spi", "256", "use", "mn-ha", "emsk",
 			      emsk, "session-id", "01", "ha", "2001:db8::1",
-			      NULL };
+			      "hoa", HOA, NULL };
 	char *emsk_bad[] = { "nai", "a@b", "spi", "256", "use", "mn-ha", "emsk",
 			     emsk, "session-id", "01", NULL };
 	struct sent s;
@@ -627,10 +635,15 @@ static void test_sa_add(void)
 
 	ret = sa_add_quiet(&s, ok_args);
 	check("sa add: the final key is sent as given",
-	      !ret && s.calls == 1 && s.n == 4 && s.key_len == 16 &&
+	      !ret && s.calls == 1 && s.n == 6 && s.key_len == 16 &&
 	      s.key[0] == 0 && s.key[15] == 15 &&
 	      s.attrs[0].type == MIP6SEC_A_NAI && s.attrs[0].len == 3 &&
 	      !memcmp(s.nai, "a@b", 3));
+	check("sa add: home-prefix is sent as a prefix and its length",
+	      !ret && s.attrs[4].type == MIP6SEC_A_HOME_PREFIX &&
+	      s.attrs[4].len == 16 &&
+	      s.attrs[5].type == MIP6SEC_A_HOME_PREFIX_LEN &&
+	      s.attrs[5].len == 4);
 	check("sa add: the key is wiped from the command line",
 	      all_zero(key, sizeof(key) - 1));
 
@@ -643,8 +656,9 @@ static void test_sa_add(void)
 		sprintf(p, "%02x", (unsigned int)(0x40 + i));
 	ret = sa_add_quiet(&s, emsk_args);
 	check("sa add: from an emsk, one derived key of 16 octets and its name",
-	      !ret && s.calls == 1 && s.n == 5 && s.key_len == 16 &&
-	      s.attrs[4].type == MIP6SEC_A_KEY_NAME && s.attrs[4].len == 8);
+	      !ret && s.calls == 1 && s.n == 6 && s.key_len == 16 &&
+	      s.attrs[4].type == MIP6SEC_A_KEY_NAME && s.attrs[4].len == 8 &&
+	      s.attrs[5].type == MIP6SEC_A_HOA);
 	check("sa add: the emsk is wiped from the command line",
 	      all_zero(emsk, 128));
 	for (i = 0, ret = 0; i < s.n; i++)

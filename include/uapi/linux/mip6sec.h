@@ -115,6 +115,10 @@ enum mip6sec_attrs {
 	MIP6SEC_A_RR_MODE,	/* u32: enum mip6sec_rr_mode */
 	MIP6SEC_A_KCN_AGE,	/* u32: seconds since Kcn was made */
 	MIP6SEC_A_NONCE,	/* nest, repeated: enum mip6sec_nonce_attrs */
+	MIP6SEC_A_HOME_PREFIX,	/* binary[16]: home prefix, bits past its
+				 * length zero (with HOME_PREFIX_LEN)
+				 */
+	MIP6SEC_A_HOME_PREFIX_LEN, /* u32: its length, 1 to 128 */
 
 	/* private: */
 	__MIP6SEC_A_MAX,
@@ -222,8 +226,9 @@ enum mip6sec_cmds {
 	MIP6SEC_CMD_BINDING_NEW_NTF,
 	MIP6SEC_CMD_BINDING_UPDATE_NTF,
 	MIP6SEC_CMD_BINDING_DEL_NTF,
-	MIP6SEC_CMD_SA_ADD,		/* NAI, SPI, SA_USE, KEY, [KEY_NAME, HOA,
-					 * LIFETIME, REPLAY]; admin
+	MIP6SEC_CMD_SA_ADD,		/* NAI, SPI, SA_USE, KEY, [KEY_NAME,
+					 * LIFETIME, REPLAY]; mn-ha and mn-aaa:
+					 * HOA or HOME_PREFIX(_LEN); admin
 					 */
 	MIP6SEC_CMD_SA_DEL,		/* NAI, [SPI]; admin */
 	MIP6SEC_CMD_SA_GET,		/* do: NAI, SPI; dump: all or [NAI] */
