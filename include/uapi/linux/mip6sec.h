@@ -194,7 +194,10 @@ enum mip6sec_stat_attrs {
 	MIP6SEC_STAT_RR_PASSED,		/* HoTI/CoTI left to userspace */
 	MIP6SEC_STAT_RR_NONCE_EXPIRED,	/* BU refused: status 136, 137 or 138 */
 	MIP6SEC_STAT_HAO_STACK,		/* HAO left to the stack's own states */
-	MIP6SEC_STAT_BU_BAD_ADDR,	/* BU to a non-unicast address: dropped */
+	MIP6SEC_STAT_BU_BAD_ADDR,	/* BU to a non-unicast address, or with a
+					 * care-of address that is not unicast
+					 * routable: dropped
+					 */
 
 	/* private: */
 	__MIP6SEC_STAT_MAX,
