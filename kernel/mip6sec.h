@@ -465,7 +465,7 @@ struct mip6sec_ack {
 	u64 ts;				/* with has_ts */
 	u32 spi;
 	u16 seq;
-	u16 lifetime;			/* units of 4 s */
+	u16 lifetime;			/* BA: units of 4 s; FBack: seconds */
 	u8 type;			/* MH_BA or MH_FBACK */
 	u8 status;
 	u8 nai_len;
