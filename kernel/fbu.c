@@ -52,7 +52,6 @@ static enum mip6sec_step fbu_verify(struct mip6sec_net *mn,
 	}
 	ack->nai = bu->mh + m->mnid + 3;
 	ack->nai_len = m->mnid_id_len;
-	ack->subtype = MH_AUTH_MN_HA;
 	ack->spi = m->mnha_spi;
 
 	sa = mip6sec_sa_lookup(mn, ack->nai, ack->nai_len, ack->spi,

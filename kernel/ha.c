@@ -6,16 +6,22 @@
  * derived from the EAP EMSK, provisioned with sa-add).
  *
  * The BU names the mobile node with an NAI (RFC 4283 Mobile Node
- * Identifier option) and its key with a Mobility SPI; the SA is looked up
+ * Identifier option) and its keys with Mobility SPIs; an SA is looked up
  * by both (sa.c), never by the SPI alone. Then, in this order:
- *  - the authenticator (RFC 4285 5.1 MN-HA or 5.2 MN-AAA), constant time;
- *  - the home address, when the SA is bound to one;
- *  - replay protection per SA, sequence number (modulo 2^16) or Replay
- *    Protection option (RFC 4285 6, NTP timestamp within replay_window_s,
- *    strictly increasing), under the SA's lock together with the binding
- *    cache change it allows.
- * The BA echoes the MN-ID option and carries an authentication option
- * computed like the BU's.
+ *  - the authenticators, constant time: an MN-HA option (RFC 4285 5.1)
+ *    with the SA its SPI names, an MN-AAA option (5.2) with the MN-AAA SA
+ *    its SPI names; when the BU carries both, both must verify. An MN-HA
+ *    option whose SPI names no SA of the NAI: dropped (5.3);
+ *  - the home address, when the SA in force is bound to one;
+ *  - replay protection per SA in force (the MN-HA one if the BU has an
+ *    MN-HA option, else the MN-AAA one): sequence number (modulo 2^16) or
+ *    Replay Protection option (RFC 4285 6, NTP timestamp within
+ *    replay_window_s, strictly increasing), under the SA's lock together
+ *    with the binding cache change it allows.
+ * The BA echoes the MN-ID option and carries an MN-HA authentication
+ * option: with the SA of the BU's MN-HA option, or the NAI's newest MN-HA
+ * SA for a BU with an MN-AAA option only (5.2). A BU whose authenticator
+ * is wrong gets status 146 with it too, when there is such an SA (5.1.1).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -64,26 +70,38 @@ static bool ts_acceptable(const struct mip6sec_sa *sa, u64 ts, u64 now)
 }
 
 /*
- * Find the SA by NAI and SPI and check the authenticator. A refusal before
- * that (unknown SPI, wrong authenticator) carries no authenticator, so
- * that no key-derived value is ever sent in answer to an unauthenticated
- * message.
+ * Answers from here on carry an MN-HA option keyed with @reply (or none
+ * without it), over the addresses the BU's authenticator covered.
+ */
+static void ha_reply_key(struct mip6sec_bu *bu, const struct mip6sec_sa *reply)
+{
+	struct mip6sec_ack *ack = &bu->ack;
+
+	if (!reply)
+		return;
+	ack->sa = reply;
+	ack->spi = reply->spi;
+	ack->auth_coa = &bu->coa;
+	ack->auth_hoa = bu->hoa;
+}
+
+/*
+ * Find the SAs by NAI and SPI, check the authenticators. An MN-HA option
+ * must name an SA of the NAI: otherwise the BU is dropped (RFC 4285 5.3:
+ * without a shared-key SA the home agent drops it). A wrong authenticator
+ * is answered with status 146, carrying an MN-HA option when the home
+ * agent has an MN-HA SA for the mobile node (5.1.1): the one of the BU's
+ * MN-HA option, else the NAI's.
  */
 static enum mip6sec_step ha_verify(struct mip6sec_net *mn,
 				   struct mip6sec_bu *bu)
 {
 	const struct mh_msg *m = bu->m;
-	/* The authentication option in force is the last one (RFC 4285 5). */
-	u16 auth_off = max(m->auth_mnha, m->auth_mnaaa);
-	u8 subtype = auth_off == m->auth_mnha ? MH_AUTH_MN_HA : MH_AUTH_MN_AAA;
-	u8 use = subtype == MH_AUTH_MN_HA ? MIP6SEC_SA_USE_MN_HA :
-					    MIP6SEC_SA_USE_MN_AAA;
 	struct mip6sec_ack *ack = &bu->ack;
-	struct mip6sec_sa *sa;
-	bool nai_known;
+	struct mip6sec_sa *mnha = NULL, *mnaaa = NULL, *reply;
+	const struct mip6sec_nai *n = NULL;
+	bool ok;
 
-	ack->subtype = subtype;
-	ack->spi = subtype == MH_AUTH_MN_HA ? m->mnha_spi : m->mnaaa_spi;
 	if (!m->mnid) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_NO_MNID);
 		net_info_ratelimited("dropped Binding Update for home address %pI6c: authentication option without Mobile Node Identifier\n",
@@ -95,47 +113,77 @@ static enum mip6sec_step ha_verify(struct mip6sec_net *mn,
 		return MIP6SEC_STEP_NOKEY;
 	ack->nai = bu->mh + m->mnid + 3;
 	ack->nai_len = m->mnid_id_len;
-
-	sa = mip6sec_sa_lookup(mn, ack->nai, ack->nai_len, ack->spi, use,
-			       &nai_known);
-	/*
-	 * No key: an unknown NAI, or an MN-AAA option this node has no key
-	 * for (the home agent may then leave it to an AAA server). Pull
-	 * model: an AAA client may provide the key.
-	 */
-	if (!nai_known || (!sa && subtype == MH_AUTH_MN_AAA)) {
-		mip6sec_key_request(mn, ack->nai, ack->nai_len, ack->spi, use,
-				    bu->cn, bu->hoa, &bu->coa);
+	if (ack->nai_len <= MIP6SEC_NAI_MAX)
+		n = mip6sec_nai_lookup(mn, ack->nai, ack->nai_len);
+	/* Pull model: an AAA client may provide the key. */
+	if (!n) {
+		if (m->auth_mnha)
+			mip6sec_key_request(mn, ack->nai, ack->nai_len,
+					    m->mnha_spi, MIP6SEC_SA_USE_MN_HA,
+					    bu->cn, bu->hoa, &bu->coa);
+		else
+			mip6sec_key_request(mn, ack->nai, ack->nai_len,
+					    m->mnaaa_spi, MIP6SEC_SA_USE_MN_AAA,
+					    bu->cn, bu->hoa, &bu->coa);
 		return MIP6SEC_STEP_NOKEY;
 	}
-	if (!sa) {
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_UNKNOWN_SPI);
-		net_info_ratelimited("Binding Update of NAI %*pE: no SA with SPI %u for this use\n",
-				     ack->nai_len, ack->nai, ack->spi);
-		ack->status = MH_BA_AUTH_FAIL;
-		return MIP6SEC_STEP_REPLY;
+	if (m->auth_mnha) {
+		mnha = mip6sec_sa_get(n, m->mnha_spi, MIP6SEC_SA_USE_MN_HA);
+		if (!mnha) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_UNKNOWN_SPI);
+			net_info_ratelimited("dropped Binding Update of NAI %*pE: no MN-HA SA with SPI %u\n",
+					     ack->nai_len, ack->nai, m->mnha_spi);
+			return MIP6SEC_STEP_DROP;
+		}
 	}
-	if (!mip6sec_sa_verify(sa, m, bu->mh, auth_off, &bu->coa, bu->hoa)) {
+	if (m->auth_mnaaa) {
+		mnaaa = mip6sec_sa_get(n, m->mnaaa_spi, MIP6SEC_SA_USE_MN_AAA);
+		/* The home agent may leave it to an AAA server. */
+		if (!mnaaa) {
+			mip6sec_key_request(mn, ack->nai, ack->nai_len,
+					    m->mnaaa_spi, MIP6SEC_SA_USE_MN_AAA,
+					    bu->cn, bu->hoa, &bu->coa);
+			return MIP6SEC_STEP_NOKEY;
+		}
+	}
+
+	reply = mnha ?: mip6sec_sa_mnha(n);
+	ok = (!mnha || mip6sec_sa_verify(mnha, m, bu->mh, m->auth_mnha,
+					 &bu->coa, bu->hoa)) &&
+	     (!mnaaa || mip6sec_sa_verify(mnaaa, m, bu->mh, m->auth_mnaaa,
+					  &bu->coa, bu->hoa));
+	if (!ok) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_AUTH_FAIL);
 		net_info_ratelimited("Binding Update of NAI %*pE from %pI6c: authenticator mismatch\n",
 				     ack->nai_len, ack->nai, &bu->p->src);
+		ha_reply_key(bu, reply);
 		ack->status = MH_BA_AUTH_FAIL;
 		return MIP6SEC_STEP_REPLY;
 	}
-	atomic64_inc(&sa->uses);
+	/*
+	 * An MN-AAA option alone: the answer needs an MN-HA key (RFC 4285
+	 * 5.2), which this home agent does not have.
+	 */
+	if (!reply) {
+		net_info_ratelimited("Binding Update of NAI %*pE: no MN-HA SA to answer it with\n",
+				     ack->nai_len, ack->nai);
+		return MIP6SEC_STEP_NOKEY;
+	}
+	if (mnha)
+		atomic64_inc(&mnha->uses);
+	if (mnaaa)
+		atomic64_inc(&mnaaa->uses);
 
-	/* Authenticated: every answer from here on carries an authenticator. */
-	bu->sa = sa;
-	ack->sa = sa;
-	ack->auth_coa = &bu->coa;
-	ack->auth_hoa = bu->hoa;
-	bu->lock = &sa->lock;
-	bu->key_id = sa->id;
-	bu->spi = sa->spi;
+	/* Authenticated: every answer from here on carries an MN-HA option. */
+	ha_reply_key(bu, reply);
+	bu->sa = mnha ?: mnaaa;
+	bu->lock = &bu->sa->lock;
+	bu->key_id = bu->sa->id;
+	bu->spi = bu->sa->spi;
 	bu->max_lifetime = READ_ONCE(mip6sec_max_lifetime);
-	if (sa->expires)
+	if (bu->sa->expires)
 		bu->max_lifetime = min(bu->max_lifetime,
-				       mip6sec_sa_lifetime(sa));
+				       mip6sec_sa_lifetime(bu->sa));
 	return MIP6SEC_STEP_OK;
 }
 

@@ -365,6 +365,8 @@ int mip6sec_sa_del(struct mip6sec_net *mn, const u8 *nai, u8 nai_len,
 struct mip6sec_nai *mip6sec_nai_lookup(struct mip6sec_net *mn, const u8 *nai,
 				       unsigned int len);
 struct mip6sec_sa *mip6sec_sa_find(const struct mip6sec_nai *n, u32 spi);
+struct mip6sec_sa *mip6sec_sa_get(const struct mip6sec_nai *n, u32 spi, u8 use);
+struct mip6sec_sa *mip6sec_sa_mnha(const struct mip6sec_nai *n);
 struct mip6sec_sa *mip6sec_sa_lookup(struct mip6sec_net *mn, const u8 *nai,
 				     unsigned int nai_len, u32 spi, u8 use,
 				     bool *nai_known);
@@ -436,9 +438,10 @@ static inline void mip6sec_hmac_onstack(struct mip6sec_hmac *h, const u8 *key)
 }
 
 /* RFC 4285 5.2: the MN-AAA hash, HMAC over SHA1 of the input. */
-int mip6sec_hmac_sha1_96_aaa(const struct mip6sec_hmac *h,
-			     const struct mh_seg *seg, int n,
-			     u8 out[MIP6SEC_AUTH_LEN]);
+int mip6sec_hmac_sha1_aaa(const struct mip6sec_hmac *h,
+			  const struct mh_seg *seg, int n,
+			  u8 out[SHA1_DIGEST_SIZE]);
+bool mip6sec_mac_equal(const u8 *a, const u8 *b, unsigned int len);
 bool mip6sec_auth_equal(const u8 *a, const u8 *b);
 int mip6sec_hmac_selftest(void);
 int mip6sec_hmac_module_init(void);
@@ -450,7 +453,8 @@ void mip6sec_hmac_module_exit(void);
  * order: Mobile Node Identifier (RFC 4283), Replay Protection (RFC 4285
  * 6), care-of address test cookie (draft-dupont-mipv6-cn-ipsec A1), and
  * last one authenticator: Binding Authorization Data (RFC 6275 6.2.7)
- * keyed with @bad, or the RFC 4285 authentication option keyed with @sa.
+ * keyed with @bad, or the RFC 4285 MN-HA authentication option keyed with
+ * @sa.
  */
 struct mip6sec_ack {
 	const struct in6_addr *src;	/* this node: the message's destination */
@@ -459,7 +463,7 @@ struct mip6sec_ack {
 	const struct in6_addr *auth_coa; /* Mobility Data: care-of address */
 	const struct in6_addr *auth_hoa; /* RFC 4285: home (FBU: previous CoA) */
 	const struct mip6sec_hmac *bad;	/* Binding Authorization Data key */
-	const struct mip6sec_sa *sa;	/* RFC 4285 authentication option key */
+	const struct mip6sec_sa *sa;	/* RFC 4285 MN-HA option key */
 	const u8 *nai;			/* Mobile Node Identifier, if nai_len */
 	const u8 *cookie;		/* MH_COOKIE_LEN octets, or NULL */
 	u64 ts;				/* with has_ts */
@@ -469,7 +473,6 @@ struct mip6sec_ack {
 	u8 type;			/* MH_BA or MH_FBACK */
 	u8 status;
 	u8 nai_len;
-	u8 subtype;			/* authentication option subtype */
 	u8 cookie_type;
 	bool has_ts;
 };

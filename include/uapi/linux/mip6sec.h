@@ -22,8 +22,12 @@
 #define MIP6SEC_NAI_MAX		253
 /* Key names (draft-giaretta-mip6-amsk, RFC 5295): 64 bits. */
 #define MIP6SEC_KEY_NAME_LEN	8
-/* RFC 4285 6: Mobility SPI values 0-255 are reserved. */
+/*
+ * RFC 4285: Mobility SPI values 0-255 are reserved, but for the well-known
+ * HMAC_SHA1_SPI of MN-AAA options (5.2, 8), which an mn-aaa SA may use.
+ */
 #define MIP6SEC_SPI_MIN		256
+#define MIP6SEC_SPI_HMAC_SHA1	3
 /* Longest SA lifetime, seconds (2^28, eight and a half years). */
 #define MIP6SEC_SA_LIFETIME_MAX	268435456
 
@@ -101,7 +105,9 @@ enum mip6sec_attrs {
 	MIP6SEC_A_REASON,	/* u32: enum mip6sec_del_reason */
 	MIP6SEC_A_STATS,	/* nest: enum mip6sec_stat_attrs */
 	MIP6SEC_A_NAI,		/* binary[1..253]: mobile node identifier (NAI) */
-	MIP6SEC_A_SPI,		/* u32: RFC 4285 Mobility SPI, >= 256 */
+	MIP6SEC_A_SPI,		/* u32: RFC 4285 Mobility SPI, >= 256, or
+				 * HMAC_SHA1_SPI (3) for an mn-aaa SA
+				 */
 	MIP6SEC_A_SA_USE,	/* u32: enum mip6sec_sa_use */
 	MIP6SEC_A_KEY_NAME,	/* binary[8]: name of the key (never the key) */
 	MIP6SEC_A_REPLAY,	/* u32: enum mip6sec_replay */
