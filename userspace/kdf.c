@@ -65,9 +65,9 @@ int hmac_sha256(const void *key, size_t key_len, const void *data,
 	return err;
 }
 
-int kdf_rfc5295(const void *key, size_t key_len, const char *label,
-		const void *data, size_t data_len, uint8_t *out,
-		size_t out_len)
+int kdf_rfc5295_sep(const void *key, size_t key_len, const char *label,
+		    uint8_t sep, const void *data, size_t data_len,
+		    uint8_t *out, size_t out_len)
 {
 	size_t label_len = strlen(label), s_len, done = 0;
 	uint8_t t[KDF_HASH_LEN], *s = NULL;
@@ -84,7 +84,7 @@ int kdf_rfc5295(const void *key, size_t key_len, const char *label,
 	if (!s || !ctx)
 		goto out;
 	memcpy(s, label, label_len);
-	s[label_len] = 0;
+	s[label_len] = sep;
 	if (data_len)
 		memcpy(s + label_len + 1, data, data_len);
 	s[s_len - 2] = out_len >> 8;
@@ -112,4 +112,12 @@ out:
 		OPENSSL_clear_free(s, s_len);
 	EVP_MAC_CTX_free(ctx);
 	return err;
+}
+
+int kdf_rfc5295(const void *key, size_t key_len, const char *label,
+		const void *data, size_t data_len, uint8_t *out,
+		size_t out_len)
+{
+	return kdf_rfc5295_sep(key, key_len, label, 0, data, data_len, out,
+			       out_len);
 }
