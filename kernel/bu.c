@@ -124,7 +124,7 @@ static u8 bu_bind(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 		.spi = bu->spi,
 		.dereg = bu->dereg,
 		/* Without a replay state of its own: the binding's. */
-		.last_seq = bu->way->replay ? NULL : &last,
+		.last_seq = bu->bind_seq ? &last : NULL,
 	};
 	u32 units = 0;
 
@@ -188,10 +188,9 @@ static enum mip6sec_step bu_apply(struct mip6sec_net *mn,
 	} else {
 		status = bu_change(mn, bu);
 	}
+	bu->ack.status = status;
 	if (bu->way->done)
 		bu->way->done(mn, bu);
-
-	bu->ack.status = status;
 	if (!status)
 		return MIP6SEC_STEP_OK;
 	return bu->way->silent ? MIP6SEC_STEP_DROP : MIP6SEC_STEP_REPLY;
@@ -263,6 +262,7 @@ static enum mip6sec_verdict bu_process(struct mip6sec_net *mn,
 				     bu->hoa, &bu->coa);
 		return MIP6SEC_DROP;
 	}
+	bu->bind_seq = !bu->way->replay;
 	step = bu->way->verify(mn, bu);
 	if (step == MIP6SEC_STEP_OK && bu->way->authorise)
 		step = bu->way->authorise(mn, bu);

@@ -14,14 +14,17 @@
  *    option whose SPI names no SA of the NAI: dropped (5.3);
  *  - the home address, when the SA in force is bound to one;
  *  - replay protection per SA in force (the MN-HA one if the BU has an
- *    MN-HA option, else the MN-AAA one): sequence number (modulo 2^16) or
- *    Replay Protection option (RFC 4285 6, NTP timestamp within
- *    replay_window_s, strictly increasing), under the SA's lock together
- *    with the binding cache change it allows.
- * The BA echoes the MN-ID option and carries an MN-HA authentication
- * option: with the SA of the BU's MN-HA option, or the NAI's newest MN-HA
- * SA for a BU with an MN-AAA option only (5.2). A BU whose authenticator
- * is wrong gets status 146 with it too, when there is such an SA (5.1.1).
+ *    MN-HA option, else the MN-AAA one): the Replay Protection option
+ *    (RFC 4285 6, NTP timestamp within replay_window_s, strictly
+ *    increasing), or sequence numbers, which are those of the binding of
+ *    the home address (RFC 6275 9.5.1, as RFC 4285 5.1 says: "the
+ *    Sequence number as specified in RFC 3775"), under the SA's lock
+ *    together with the binding cache change it allows.
+ * The BA echoes the MN-ID option and the Replay Protection option, and
+ * carries an MN-HA authentication option: with the SA of the BU's MN-HA
+ * option, or the NAI's newest MN-HA SA for a BU with an MN-AAA option
+ * only (5.2). A BU whose authenticator is wrong gets status 146 with it
+ * too, when there is such an SA (5.1.1).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -113,6 +116,16 @@ static enum mip6sec_step ha_verify(struct mip6sec_net *mn,
 		return MIP6SEC_STEP_NOKEY;
 	ack->nai = bu->mh + m->mnid + 3;
 	ack->nai_len = m->mnid_id_len;
+	/*
+	 * RFC 4285 6: "When the Home Agent receives the mobility message
+	 * replay protection option in Binding Update, it MUST include" it
+	 * in the Binding Acknowledgment, whatever the SA's replay method.
+	 */
+	if (m->replay) {
+		ack->has_ts = true;
+		ack->ts = get_be64(bu->mh + m->replay + 2);
+	}
+
 	if (ack->nai_len <= MIP6SEC_NAI_MAX)
 		n = mip6sec_nai_lookup(mn, ack->nai, ack->nai_len);
 	/* Pull model: an AAA client may provide the key. */
@@ -206,57 +219,61 @@ static enum mip6sec_step ha_authorise(struct mip6sec_net *mn,
 }
 
 /*
- * Replay protection per SA: sequence number (modulo 2^16), or the Replay
- * Protection option (RFC 4285 6). Caller holds sa->lock.
+ * Replay protection per SA (RFC 4285 5.1: "the Sequence number as
+ * specified in RFC 3775 or the Timestamp option"). Caller holds sa->lock.
+ *
+ * Sequence numbers are the binding's: newer than the binding of the home
+ * address, any number without one (RFC 6275 9.5.1: "If the receiving node
+ * has no Binding Cache entry for the indicated home address, it MUST
+ * accept any Sequence Number value"), checked with the binding cache
+ * change. Timestamps are the SA's: within replay_window_s of this node's
+ * clock and newer than the last one accepted with the SA.
  */
 static u8 ha_replay(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 {
 	const struct mh_msg *m = bu->m;
 	struct mip6sec_sa *sa = bu->sa;
 	struct mip6sec_ack *ack = &bu->ack;
-	u64 ts, now;
+	u64 now;
 
 	lockdep_assert_held(&sa->lock);
 	if (sa->replay != MIP6SEC_REPLAY_TIMESTAMP) {
-		switch (mip6sec_seq_check(&sa->seq, m->seq, &ack->seq,
-					  &bu->exhausted)) {
-		case MIP6SEC_SEQ_OK:
-			return 0;
-		case MIP6SEC_SEQ_OLD:
-			mip6sec_stat_inc(mn, MIP6SEC_STAT_REPLAY);
-			net_info_ratelimited("Binding Update of NAI %*pE: sequence number %u not newer than %u\n",
-					     sa->nai->len, sa->nai->id, m->seq,
-					     ack->seq);
-			return MH_BA_SEQ_OUT_OF_WINDOW;
-		default:
-			return MH_BA_PROHIBITED;
-		}
+		bu->bind_seq = true;
+		return 0;
 	}
 	if (!m->replay) {
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_TS_MISSING);
 		return MH_BA_MESG_ID_REQD;
 	}
-	ts = get_be64(bu->mh + m->replay + 2);
 	now = ntp_now();
-	ack->has_ts = true;
-	if (!ts_acceptable(sa, ts, now)) {
-		/* Our time, so that the mobile node can catch up. */
-		ack->ts = now;
+	if (!ts_acceptable(sa, ack->ts, now)) {
+		/*
+		 * RFC 4285 6: the home agent "copies only the low-order 32
+		 * bits" of the mobile node's timestamp and supplies the
+		 * high-order 32 bits from its own time.
+		 */
+		ack->ts = (now & ~0xffffffffULL) | (ack->ts & 0xffffffffULL);
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_TS_MISMATCH);
 		net_info_ratelimited("Binding Update of NAI %*pE: timestamp out of window or not newer\n",
 				     sa->nai->len, sa->nai->id);
 		return MH_BA_ID_MISMATCH;
 	}
-	ack->ts = ts;
-	sa->last_ts = ts;
+	sa->last_ts = ack->ts;
 	sa->ts_valid = true;
 	return 0;
 }
 
+/* The SA shows the last sequence number accepted with it. */
 static void ha_done(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 {
-	if (bu->exhausted)
-		mip6sec_sa_exhausted(bu->sa);
+	struct mip6sec_sa *sa = bu->sa;
+
+	if (!bu->bind_seq || bu->ack.status)
+		return;
+	spin_lock_bh(&sa->lock);
+	sa->seq.last = bu->m->seq;
+	sa->seq.valid = true;
+	spin_unlock_bh(&sa->lock);
 }
 
 const struct mip6sec_way mip6sec_way_ha = {

@@ -609,12 +609,13 @@ struct mip6sec_way {
 	enum mip6sec_step (*authorise)(struct mip6sec_net *mn,
 				       struct mip6sec_bu *bu);
 	/* Optional, under bu->lock: the way's replay check, a BA status.
-	 * Without it the binding's own sequence number is checked.
+	 * Without it, or when it sets bu->bind_seq, the binding's own
+	 * sequence number is checked.
 	 */
 	u8 (*replay)(struct mip6sec_net *mn, struct mip6sec_bu *bu);
 	/* Optional, under bu->lock, instead of a binding cache change. */
 	u8 (*commit)(struct mip6sec_net *mn, struct mip6sec_bu *bu);
-	/* Optional, once the lock is dropped. */
+	/* Optional, once the lock is dropped; bu->ack.status is set. */
 	void (*done)(struct mip6sec_net *mn, struct mip6sec_bu *bu);
 };
 
@@ -649,6 +650,7 @@ struct mip6sec_bu {
 	u32 spi;			/* and its SPI (RFC 4285, IPsec) */
 	u32 max_lifetime;		/* seconds */
 	bool exhausted;			/* sequence numbers used up */
+	bool bind_seq;			/* the binding's sequence number decides */
 
 	/* the answer */
 	struct mip6sec_ack ack;
