@@ -510,7 +510,10 @@ struct mip6sec_pkt {
 	bool hao_done;			/* HAO processed (swapped) already */
 	bool deferred;			/* by this hook, before decryption */
 	u8 nexthdr;			/* ESP, AH, MH or the upper layer */
-	unsigned int marks;		/* processed HAOs seen (see hooks.c) */
+	unsigned int dsthao;		/* IP6CB()->dsthao from skb->data, or 0 */
+	unsigned int marks;		/* processed HAOs seen in the HAO's or
+					 * the dsthao header (see hooks.c)
+					 */
 	unsigned int mark_off;		/* the first one's type octet */
 	unsigned int mark_hdr;		/* its header */
 };
