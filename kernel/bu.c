@@ -109,6 +109,35 @@ bool mip6sec_bu_bad_ok(const struct mip6sec_bu *bu,
 	return ok;
 }
 
+/*
+ * The sequence number against a key's replay state @s (RFC 6275 9.5.1):
+ * 0, or the BA status that refuses it (135 with the last number accepted,
+ * or 129 once kbm_wrap=refuse finds the numbers used up). Under the key's
+ * lock.
+ */
+u8 mip6sec_bu_seq_check(struct mip6sec_net *mn, struct mip6sec_bu *bu,
+			struct mip6sec_seq *s)
+{
+	switch (mip6sec_seq_check(s, bu->m->seq, &bu->ack.seq,
+				  &bu->exhausted)) {
+	case MIP6SEC_SEQ_OK:
+		return 0;
+	case MIP6SEC_SEQ_OLD:
+		mip6sec_stat_inc(mn, bu->m->type == MH_FBU ?
+				 MIP6SEC_STAT_FBU_REPLAY : MIP6SEC_STAT_REPLAY);
+		net_info_ratelimited("%s for home address %pI6c from %pI6c: sequence number %u not newer than %u\n",
+				     bu->m->type == MH_FBU ?
+				     "Fast Binding Update" : "Binding Update",
+				     bu->hoa, &bu->p->src, bu->m->seq,
+				     bu->ack.seq);
+		return MH_BA_SEQ_OUT_OF_WINDOW;
+	default:
+		if (bu->m->type == MH_FBU)
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_REPLAY);
+		return MH_BA_PROHIBITED;
+	}
+}
+
 /* The binding cache change; a BA status. Under bu->lock, if any. */
 static u8 bu_bind(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 {

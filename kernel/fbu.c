@@ -73,34 +73,15 @@ static enum mip6sec_step fbu_verify(struct mip6sec_net *mn,
 				     ack->nai_len, ack->nai, &bu->p->src);
 		return MIP6SEC_STEP_DROP;
 	}
-	atomic64_inc(&sa->uses);
-
-	bu->sa = sa;
-	ack->sa = sa;
-	ack->auth_coa = &bu->coa;
-	ack->auth_hoa = bu->hoa;
-	bu->lock = &sa->lock;
-	bu->max_lifetime = READ_ONCE(mip6sec_max_lifetime);
-	if (sa->expires)
-		bu->max_lifetime = min(bu->max_lifetime,
-				       mip6sec_sa_lifetime(sa));
+	mip6sec_sa_bu_key(bu, sa);
 	return MIP6SEC_STEP_OK;
 }
 
 /* Sequence numbers of the key, modulo 2^16. Caller holds sa->lock. */
 static u8 fbu_replay(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 {
-	struct mip6sec_sa *sa = bu->sa;
-
-	lockdep_assert_held(&sa->lock);
-	if (mip6sec_seq_check(&sa->seq, bu->m->seq, &bu->ack.seq,
-			      &bu->exhausted) == MIP6SEC_SEQ_OK)
-		return 0;
-	mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_REPLAY);
-	net_info_ratelimited("dropped Fast Binding Update of NAI %*pE: sequence number %u not newer than %u\n",
-			     bu->ack.nai_len, bu->ack.nai, bu->m->seq,
-			     bu->ack.seq);
-	return MH_BA_SEQ_OUT_OF_WINDOW;
+	lockdep_assert_held(&bu->sa->lock);
+	return mip6sec_bu_seq_check(mn, bu, &bu->sa->seq);
 }
 
 /*
@@ -127,12 +108,6 @@ static u8 fbu_commit(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 	return 0;
 }
 
-static void fbu_done(struct mip6sec_net *mn, struct mip6sec_bu *bu)
-{
-	if (bu->exhausted)
-		mip6sec_sa_exhausted(bu->sa);
-}
-
 const struct mip6sec_way mip6sec_way_fbu = {
 	.auth = MIP6SEC_AUTH_FBU,
 	.silent = true,
@@ -140,5 +115,5 @@ const struct mip6sec_way mip6sec_way_fbu = {
 	.verify = fbu_verify,
 	.replay = fbu_replay,
 	.commit = fbu_commit,
-	.done = fbu_done,
+	.done = mip6sec_sa_bu_done,
 };

@@ -182,21 +182,11 @@ static enum mip6sec_step ha_verify(struct mip6sec_net *mn,
 				     ack->nai_len, ack->nai);
 		return MIP6SEC_STEP_NOKEY;
 	}
-	if (mnha)
-		atomic64_inc(&mnha->uses);
-	if (mnaaa)
+	if (mnha && mnaaa)
 		atomic64_inc(&mnaaa->uses);
-
-	/* Authenticated: every answer from here on carries an MN-HA option. */
+	mip6sec_sa_bu_key(bu, mnha ?: mnaaa);
+	/* Every answer from here on carries an MN-HA option. */
 	ha_reply_key(bu, reply);
-	bu->sa = mnha ?: mnaaa;
-	bu->lock = &bu->sa->lock;
-	bu->key_id = bu->sa->id;
-	bu->spi = bu->sa->spi;
-	bu->max_lifetime = READ_ONCE(mip6sec_max_lifetime);
-	if (bu->sa->expires)
-		bu->max_lifetime = min(bu->max_lifetime,
-				       mip6sec_sa_lifetime(bu->sa));
 	return MIP6SEC_STEP_OK;
 }
 

@@ -238,21 +238,8 @@ static enum mip6sec_step kbm_authorise(struct mip6sec_net *mn,
 
 static u8 kbm_replay(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 {
-	struct mip6sec_kbm *kbm = bu->kbm;
-
-	lockdep_assert_held(&kbm->lock);
-	switch (mip6sec_seq_check(&kbm->seq, bu->m->seq, &bu->ack.seq,
-				  &bu->exhausted)) {
-	case MIP6SEC_SEQ_OK:
-		return 0;
-	case MIP6SEC_SEQ_OLD:
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_REPLAY);
-		net_info_ratelimited("Binding Update for home address %pI6c: sequence number %u not newer than %u\n",
-				     bu->hoa, bu->m->seq, bu->ack.seq);
-		return MH_BA_SEQ_OUT_OF_WINDOW;
-	default:
-		return MH_BA_PROHIBITED;	/* kbm_wrap=refuse */
-	}
+	lockdep_assert_held(&bu->kbm->lock);
+	return mip6sec_bu_seq_check(mn, bu, &bu->kbm->seq);
 }
 
 static void kbm_done(struct mip6sec_net *mn, struct mip6sec_bu *bu)

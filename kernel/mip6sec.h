@@ -666,6 +666,10 @@ enum mip6sec_verdict mip6sec_bu_rcv(struct mip6sec_net *mn,
 bool mip6sec_bu_bad_ok(const struct mip6sec_bu *bu,
 		       const struct mip6sec_hmac *key);
 void mip6sec_bu_send(struct mip6sec_net *mn, struct mip6sec_bu *bu);
+u8 mip6sec_bu_seq_check(struct mip6sec_net *mn, struct mip6sec_bu *bu,
+			struct mip6sec_seq *s);
+void mip6sec_sa_bu_key(struct mip6sec_bu *bu, struct mip6sec_sa *sa);
+void mip6sec_sa_bu_done(struct mip6sec_net *mn, struct mip6sec_bu *bu);
 
 /* rr.c: return routability */
 int mip6sec_rr_init(struct mip6sec_net *mn);

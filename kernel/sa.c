@@ -549,6 +549,36 @@ void mip6sec_sa_exhausted(struct mip6sec_sa *sa)
 }
 
 /*
+ * An SA way (ha.c, fbu.c) authenticated @bu with @sa: every answer from
+ * here on carries an MN-HA option keyed with it (the home agent may name
+ * another MN-HA SA of the mobile node for it, RFC 4285 5.2); the SA's
+ * lock serialises its replay state and the change, and its lifetime caps
+ * the one granted.
+ */
+void mip6sec_sa_bu_key(struct mip6sec_bu *bu, struct mip6sec_sa *sa)
+{
+	atomic64_inc(&sa->uses);
+	bu->sa = sa;
+	bu->ack.sa = sa;
+	bu->ack.auth_coa = &bu->coa;
+	bu->ack.auth_hoa = bu->hoa;
+	bu->lock = &sa->lock;
+	bu->key_id = sa->id;
+	bu->spi = sa->spi;
+	bu->max_lifetime = READ_ONCE(mip6sec_max_lifetime);
+	if (sa->expires)
+		bu->max_lifetime = min(bu->max_lifetime,
+				       mip6sec_sa_lifetime(sa));
+}
+
+/* The done step of the SA ways (ha.c, fbu.c): after the SA's lock. */
+void mip6sec_sa_bu_done(struct mip6sec_net *mn, struct mip6sec_bu *bu)
+{
+	if (bu->exhausted)
+		mip6sec_sa_exhausted(bu->sa);
+}
+
+/*
  * Verify the RFC 4285 authentication option at @auth_off of @m with @sa,
  * over coa | hoa | MH up to the SPI, compared in constant time:
  *   MN-HA (5.1):  First(96, HMAC-SHA1(key, Mobility Data)), 12 octets;
