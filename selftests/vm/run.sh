@@ -34,7 +34,7 @@ KO=$2
 shift 2
 TESTS=("$@")
 # What make check runs; demo.sh and bench_cn.sh are run by make demo/bench.
-DEFAULT_TESTS=(netlink params hooks unload cn_kbm cn_scale ha_sa fbu eap_keys eap_e2e ipsec ipsec_ike)
+DEFAULT_TESTS=(netlink params hooks unload cn_kbm cn_scale ha_sa fbu eap_keys eap_e2e ipsec ipsec_ike conformance)
 [ ${#TESTS[@]} -gt 0 ] || TESTS=("${DEFAULT_TESTS[@]}")
 
 VM_TIMEOUT=${VM_TIMEOUT:-1800}
