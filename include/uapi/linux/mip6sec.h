@@ -167,7 +167,7 @@ enum mip6sec_stat_attrs {
 	MIP6SEC_STAT_BU_NOKEY_DROPPED,	/* no key and bu_nokey=drop */
 	MIP6SEC_STAT_BC_FULL,		/* refused: max_bindings reached */
 	MIP6SEC_STAT_BU_NO_MNID,	/* RFC 4285 option without an NAI: dropped */
-	MIP6SEC_STAT_BU_UNKNOWN_SPI,	/* known NAI, no SA with this SPI and use */
+	MIP6SEC_STAT_BU_UNKNOWN_SPI,	/* known NAI, no MN-HA SA with this SPI */
 	MIP6SEC_STAT_BU_HOA_MISMATCH,	/* SA bound to another home address */
 	MIP6SEC_STAT_TS_MISSING,	/* Replay Protection option required */
 	MIP6SEC_STAT_TS_MISMATCH,	/* timestamp out of window or not newer */
