@@ -543,8 +543,14 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 
 	if (p->nexthdr == NEXTHDR_AUTH)
 		return MIP6SEC_PASS;
-	if (p->marks)
+	if (p->marks) {
+		/* Deferred once already: no second round (nested ESP). */
+		if (p->hao_done) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_BAD_EXTHDR);
+			return MIP6SEC_DROP;
+		}
 		return hao_stack(mn);
+	}
 	if (mip6sec_addr_global(&p->hoa)) {
 		/* A daemon's: its state processes the option, then ESP. */
 		b = mip6sec_bcache_lookup_rcu(mn, &p->hoa);
