@@ -153,7 +153,7 @@ static u8 bu_bind(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 		.spi = bu->spi,
 		.dereg = bu->dereg,
 		/* Without a replay state of its own: the binding's. */
-		.last_seq = bu->way->replay ? NULL : &last,
+		.last_seq = bu->bind_seq ? &last : NULL,
 	};
 	u32 units = 0;
 
@@ -162,8 +162,6 @@ static u8 bu_bind(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 		req.nai_len = bu->ack.nai_len;
 	}
 	if (!bu->dereg) {
-		if (!mip6sec_addr_global(&bu->coa))
-			return MH_BA_INVALID_COA;
 		units = min_t(u32, m->lifetime, bu->max_lifetime / 4);
 		if (!units)		/* the key expires within 4 s */
 			return MH_BA_INSUFFICIENT;
@@ -219,10 +217,9 @@ static enum mip6sec_step bu_apply(struct mip6sec_net *mn,
 	} else {
 		status = bu_change(mn, bu);
 	}
+	bu->ack.status = status;
 	if (bu->way->done)
 		bu->way->done(mn, bu);
-
-	bu->ack.status = status;
 	if (!status)
 		return MIP6SEC_STEP_OK;
 	return bu->way->silent ? MIP6SEC_STEP_DROP : MIP6SEC_STEP_REPLY;
@@ -284,6 +281,17 @@ static enum mip6sec_verdict bu_process(struct mip6sec_net *mn,
 	bu->way = bu_pick(mn, bu);
 	if (!bu->way)
 		return bu_nokey(mn);
+	/*
+	 * RFC 6275 9.5.1: a care-of address that is not unicast routable
+	 * makes the Binding Update be silently discarded (paraphrase).
+	 */
+	if (!bu->dereg && !mip6sec_addr_global(&bu->coa)) {
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_BAD_ADDR);
+		net_info_ratelimited("dropped Binding Update for home address %pI6c: care-of address %pI6c is not unicast routable\n",
+				     bu->hoa, &bu->coa);
+		return MIP6SEC_DROP;
+	}
+	bu->bind_seq = !bu->way->replay;
 	step = bu->way->verify(mn, bu);
 	if (step == MIP6SEC_STEP_OK && bu->way->authorise)
 		step = bu->way->authorise(mn, bu);

@@ -12,12 +12,16 @@
  * handover key of that NAI and SPI:
  *   First(96, HMAC-SHA1(FHK, care-of address | previous care-of address |
  *                        MH up to and including the SPI))
- * where the care-of address is the Alternate Care-of Address option or the
- * source. Anything else is dropped and counted by reason; nothing but an
- * authenticated FBU is answered. An accepted FBU is announced
- * (fbu-accepted-ntf) for a handover daemon to set up the tunnel and
- * answered with an authenticated FBack. FBUs are never left to userspace.
- * This is the FBU way of the Binding Update pipeline (bu.c).
+ * where the care-of address (the new one, NCoA) is the Alternate Care-of
+ * Address option or the source. Anything else is dropped and counted by
+ * reason; nothing but an authenticated FBU is answered. An accepted FBU is
+ * announced (fbu-accepted-ntf) for a handover daemon to set up the tunnel
+ * and answered with an authenticated FBack to the NCoA (RFC 5568 6.2.3,
+ * "Destination Address: NCoA, and optionally PCoA": the FBU carries the
+ * PCoA in a Home Address option, so it came from the new link). Lifetimes
+ * are in seconds (RFC 5568 6.2.2 "The requested time in seconds", 6.2.3
+ * "The granted lifetime in seconds"), unlike a BU's. FBUs are never left
+ * to userspace. This is the FBU way of the Binding Update pipeline (bu.c).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -48,7 +52,6 @@ static enum mip6sec_step fbu_verify(struct mip6sec_net *mn,
 	}
 	ack->nai = bu->mh + m->mnid + 3;
 	ack->nai_len = m->mnid_id_len;
-	ack->subtype = MH_AUTH_MN_HA;
 	ack->spi = m->mnha_spi;
 
 	sa = mip6sec_sa_lookup(mn, ack->nai, ack->nai_len, ack->spi,
@@ -81,10 +84,13 @@ static u8 fbu_replay(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 	return mip6sec_bu_seq_check(mn, bu, &bu->sa->seq);
 }
 
-/* No binding here: a handover daemon sets up the forwarding. */
+/*
+ * No binding here: a handover daemon sets up the forwarding, for the
+ * lifetime granted, in seconds (RFC 5568 6.2.2, 6.2.3).
+ */
 static u8 fbu_commit(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 {
-	u16 units = min_t(u32, bu->m->lifetime, bu->max_lifetime / 4);
+	u16 secs = min_t(u32, bu->m->lifetime, bu->max_lifetime);
 	struct mip6sec_event e = {
 		.nai = bu->ack.nai,
 		.nai_len = bu->ack.nai_len,
@@ -94,17 +100,18 @@ static u8 fbu_commit(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 		.hoa = bu->hoa,
 		.coa = &bu->coa,
 		.seq = bu->m->seq,
-		.lifetime = units * 4,
+		.lifetime = secs,
 	};
 
 	mip6sec_notify_fbu(mn, &e);
-	bu->ack.lifetime = units;
+	bu->ack.lifetime = secs;
 	return 0;
 }
 
 const struct mip6sec_way mip6sec_way_fbu = {
 	.auth = MIP6SEC_AUTH_FBU,
 	.silent = true,
+	.ack_to_coa = true,
 	.verify = fbu_verify,
 	.replay = fbu_replay,
 	.commit = fbu_commit,

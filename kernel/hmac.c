@@ -159,13 +159,14 @@ int mip6sec_sha1(const struct mh_seg *seg, int n, u8 *out)
 }
 
 /*
- * RFC 4285 5.2 with hash_fn HMAC-SHA1: First(96, HMAC-SHA1(key,
- * SHA1(seg[0] | ... | seg[n - 1]))). The RFC leaves the truncation to
- * the SPI's algorithm; the option carries 96 bits as for MN-HA.
+ * RFC 4285 5.2, hash_fn HMAC_SHA1: "Authentication data = hash_fn(MN-AAA
+ * Shared key, MAC_Mobility Data)" with "MAC_Mobility Data = SHA1(care-of
+ * address | home address | MH Data)": HMAC-SHA1(key, SHA1(seg[0] | ... |
+ * seg[n - 1])), all 160 bits (the RFC truncates only the MN-HA MAC).
  */
-int mip6sec_hmac_sha1_96_aaa(const struct mip6sec_hmac *h,
-			     const struct mh_seg *seg, int n,
-			     u8 out[MIP6SEC_AUTH_LEN])
+int mip6sec_hmac_sha1_aaa(const struct mip6sec_hmac *h,
+			  const struct mh_seg *seg, int n,
+			  u8 out[SHA1_DIGEST_SIZE])
 {
 	u8 digest[SHA1_DIGEST_SIZE];
 	struct mh_seg inner = { digest, sizeof(digest) };
@@ -173,15 +174,21 @@ int mip6sec_hmac_sha1_96_aaa(const struct mip6sec_hmac *h,
 
 	err = mip6sec_sha1(seg, n, digest);
 	if (!err)
-		err = mip6sec_hmac_sha1_96(h, &inner, 1, out);
+		err = mip6sec_hmac_sha1(h, &inner, 1, out, SHA1_DIGEST_SIZE);
 	memzero_explicit(digest, sizeof(digest));
 	return err;
 }
 
-/* Constant-time comparison of a received authenticator. */
+/* Constant-time comparison of a received authenticator of @len octets. */
+bool mip6sec_mac_equal(const u8 *a, const u8 *b, unsigned int len)
+{
+	return !crypto_memneq(a, b, len);
+}
+
+/* The same for the 96-bit authenticators. */
 bool mip6sec_auth_equal(const u8 *a, const u8 *b)
 {
-	return !crypto_memneq(a, b, MIP6SEC_AUTH_LEN);
+	return mip6sec_mac_equal(a, b, MIP6SEC_AUTH_LEN);
 }
 
 /*

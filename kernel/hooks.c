@@ -64,10 +64,11 @@
  * suitable SA or a Binding Update, or drop and Binding Error. A packet
  * whose ICV fails never comes back. ESP processed before the IPv6 layer
  * (GRO) brings an unprocessed HAO with its sec_path: decided at once.
- * Under tunnel-mode or unknown SAs the decision is the binding's, before
- * decryption. AH covers the option, which can be neither swapped nor
- * retired here: a HAO before AH is left to the stack (it needs the
- * operator's route optimisation states) and judged when it comes back.
+ * Under tunnel-mode or unknown SAs a binding accepts the HAO before
+ * decryption; without one the packet is left to the stack. AH covers the
+ * option, which can be neither swapped nor retired here: a HAO before AH
+ * is left to the stack (it needs the operator's route optimisation
+ * states) and judged when it comes back.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -97,7 +98,17 @@ struct mip6sec_scratch {
 
 static struct mip6sec_scratch __percpu *mip6sec_scratch;
 
-/* What a processed Home Address option becomes: RFC 4727 experiment. */
+/*
+ * What a processed Home Address option becomes: a type the stack skips
+ * (action bits 00) and that no specification will ever process, which
+ * only RFC 4727's experimental destination option types are (0x1e is the
+ * one with action 00); PadN cannot hold the care-of address (the stack
+ * refuses more than 7 octets of padding). The mark lives only in packets
+ * this node accepted and delivers locally, never sent, and is recognised
+ * only in the header IP6CB()->dsthao names (cleared by ip6_rcv_core() for
+ * every packet received): an option of this type from the network is
+ * skipped like any other unknown option.
+ */
 #define MIP6SEC_HAO_DONE	0x1e
 
 /* RFC 6275 6.4.2 / 9.3.3 Binding Error status codes */
@@ -123,15 +134,20 @@ static const enum mip6sec_stat_attrs mh_err_stats[] = {
 
 /*
  * Find the Home Address option in a Destination Options header of @len
- * octets at @hdr, and the options that look like one this hook processed.
- * Returns 0 (found or not), or -EINVAL for an option that overruns the
- * header, a HAO of the wrong length, or a second HAO: the kernel would
- * drop such a packet too (ip6_parse_tlv(), ipv6_dest_hao()).
+ * octets at @hdr, and the options that look like one this hook processed
+ * (MIP6SEC_HAO_DONE, 16 octets of data). Those are counted only in the
+ * header that holds the HAO, or the one IP6CB()->dsthao names: an option
+ * of that type elsewhere is another node's RFC 4727 experiment, which the
+ * stack skips, and so does this hook. Returns 0 (found or not), or
+ * -EINVAL for an option that overruns the header, a HAO of the wrong
+ * length, or a second HAO: the kernel would drop such a packet too
+ * (ip6_parse_tlv(), ipv6_dest_hao()).
  */
 static int find_hao(const u8 *hdr, unsigned int off, unsigned int len,
 		    struct mip6sec_pkt *p)
 {
-	unsigned int i = 2;
+	unsigned int i = 2, marks = 0, mark_off = 0;
+	bool hao_here = false;
 
 	while (i < len) {
 		unsigned int optlen;
@@ -152,14 +168,18 @@ static int find_hao(const u8 *hdr, unsigned int off, unsigned int len,
 			p->hao_off = off + i;
 			p->hao_hdr = off;
 			p->has_hao = true;
+			hao_here = true;
 		} else if (hdr[i] == MIP6SEC_HAO_DONE &&
 			   optlen == sizeof(struct in6_addr)) {
-			if (!p->marks++) {
-				p->mark_off = off + i;
-				p->mark_hdr = off;
-			}
+			if (!marks++)
+				mark_off = off + i;
 		}
 		i += 2 + optlen;
+	}
+	if (off == p->dsthao || (hao_here && !p->dsthao)) {
+		p->marks = marks;
+		p->mark_off = mark_off;
+		p->mark_hdr = off;
 	}
 	return 0;
 }
@@ -427,13 +447,12 @@ static unsigned int ip6cb_dsthao(const struct sk_buff *skb)
  */
 static int hao_resolve(const struct sk_buff *skb, struct mip6sec_pkt *p)
 {
-	unsigned int dsthao = ip6cb_dsthao(skb);
+	unsigned int dsthao = p->dsthao;
 	const struct in6_addr *saddr = &ipv6_hdr(skb)->saddr;
 
 	p->src = *saddr;
 	if (!dsthao)
 		return 0;
-	dsthao += skb_network_offset(skb);
 	if (p->has_hao && p->hao_hdr == dsthao) {
 		p->src = p->hoa;
 	} else if (!p->has_hao && p->marks == 1 && p->mark_hdr == dsthao) {
@@ -513,10 +532,17 @@ static enum mip6sec_verdict hao_refuse(struct mip6sec_net *mn,
  * transport-mode ESP SA the option is processed now (ESP does not cover
  * it) and the decision taken when the packet comes back decrypted, with
  * its sec_path: hao_rcv() or the BU rules find it through hao_resolve().
- * Under another SA (tunnel mode, or none known) a binding decides now.
- * AH covers the option, which can be neither processed nor retired here:
- * such packets are the stack's (it needs route optimisation states), and
- * come back to hao_rcv() too.
+ * Under another SA (tunnel mode, or none known) no SA can vouch for the
+ * home address (draft-dupont-mipv6-cn-ipsec 2: transport mode only): a
+ * binding accepts it now; without one the packet is "processed normally"
+ * (RFC 6275 9.3.1, as the issue quotes it): left to the stack untouched,
+ * which accepts it only under a route optimisation state and otherwise
+ * drops it, and xfrm drops an unknown SPI; no Binding Error. So is a HAO
+ * whose own header already holds an option of type MIP6SEC_HAO_DONE: the
+ * module could not tell its mark from it after decryption. AH covers the
+ * option, which can be neither processed nor retired here: such packets
+ * are the stack's too (it needs route optimisation states), and come
+ * back to hao_rcv().
  */
 static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 					     struct sk_buff *skb,
@@ -528,8 +554,12 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 	if (p->nexthdr == NEXTHDR_AUTH)
 		return MIP6SEC_PASS;
 	if (p->marks) {
-		mip6sec_stat_inc(mn, MIP6SEC_STAT_BAD_EXTHDR);
-		return MIP6SEC_DROP;
+		/* Deferred once already: no second round (nested ESP). */
+		if (p->hao_done) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_BAD_EXTHDR);
+			return MIP6SEC_DROP;
+		}
+		return hao_stack(mn);
 	}
 	if (mip6sec_addr_global(&p->hoa)) {
 		/* A daemon's: its state processes the option, then ESP. */
@@ -554,8 +584,7 @@ static enum mip6sec_verdict hao_before_ipsec(struct mip6sec_net *mn,
 			mip6sec_stat_inc(mn, MIP6SEC_STAT_HAO_ACCEPTED);
 			goto apply;
 		}
-		if (unknown && READ_ONCE(mip6sec_rr) == MIP6SEC_RR_MODE_USERSPACE)
-			return hao_stack(mn);
+		return hao_stack(mn);
 	}
 	return hao_refuse(mn, skb, p);
 
@@ -625,6 +654,7 @@ static unsigned int mip6sec_local_in(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	struct mip6sec_pkt p = { .mh_off = 0, .has_hao = false };
+	unsigned int dsthao;
 	enum mip6sec_verdict v = MIP6SEC_PASS;
 	struct mip6sec_net *mn;
 	bool bu = false;
@@ -649,6 +679,9 @@ static unsigned int mip6sec_local_in(void *priv, struct sk_buff *skb,
 	local_bh_disable();
 	scratch = this_cpu_ptr(mip6sec_scratch)->buf;
 
+	dsthao = ip6cb_dsthao(skb);
+	if (dsthao)
+		p.dsthao = dsthao + skb_network_offset(skb);
 	err = walk_exthdrs(skb, scratch, &p);
 	if (err == MIP6SEC_WALK_TRANSIT)
 		goto out;

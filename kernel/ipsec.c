@@ -16,8 +16,10 @@
  * the state is installed, except its lifetime, read under x->lock on the
  * Binding Update path only.
  *
- * Binding Updates under a suitable SA (draft 4): H and K must be clear
- * (else status 129), Nonce Indices and Binding Authorization Data are
+ * Binding Updates under a suitable SA (draft 4): H set is a home
+ * registration, which a correspondent node refuses with status 131 (RFC
+ * 6275 10.3.1); K is ignored (RFC 6275 6.1.7: "Correspondent nodes MUST
+ * ignore this bit"); Nonce Indices and Binding Authorization Data are
  * ignored, ESP (which does not cover the IPv6 header) requires an
  * Alternate Care-of Address option (else 129), and that address must be
  * the source or the home address (else 174), unless the care-of address
@@ -28,7 +30,10 @@
  * node to the home address (reply.c), so that the operator's policy
  * protects it.
  *
- * Care-of address test (draft A1, global secret method). A BU whose
+ * Care-of address test (draft A1, global secret method), once
+ * cookie_opt_type names the option (no type was ever assigned, and an
+ * experimental one is not shipped as a default, RFC 5096 and RFC 3692;
+ * until then real alternate care-of addresses get 174). A BU whose
  * Alternate Care-of Address is neither its source nor the home address is
  * answered with a BA of status cookie_ba_status carrying a cookie option
  * (cookie_opt_type): timestamp | care-of address | First(96,
@@ -531,10 +536,16 @@ static enum mip6sec_step ipsec_authorise(struct mip6sec_net *mn,
 {
 	const struct mh_msg *m = bu->m;
 
-	if (m->flags & (MH_BU_FLAG_H | MH_BU_FLAG_K)) {
-		net_info_ratelimited("Binding Update for home address %pI6c under IPsec with H or K set\n",
+	/*
+	 * RFC 6275 10.3.1: a node that "implements only correspondent node
+	 * functionality" answers a home registration with 131. K is the
+	 * home agent's business too: 6.1.7, "Correspondent nodes MUST ignore
+	 * this bit".
+	 */
+	if (m->flags & MH_BU_FLAG_H) {
+		net_info_ratelimited("Binding Update for home address %pI6c under IPsec with H set: not a home agent\n",
 				     bu->hoa);
-		bu->ack.status = MH_BA_PROHIBITED;
+		bu->ack.status = MH_BA_HOME_REG_UNSUPPORTED;
 		return MIP6SEC_STEP_REPLY;
 	}
 	/* ESP does not cover the IPv6 header: the CoA must be inside. */
@@ -546,7 +557,8 @@ static enum mip6sec_step ipsec_authorise(struct mip6sec_net *mn,
 	}
 	if (bu->dereg || ipv6_addr_equal(&bu->coa, &bu->p->src))
 		return MIP6SEC_STEP_OK;
-	if (!READ_ONCE(mip6sec_coa_test)) {
+	/* Without an option type for the cookie there is no test. */
+	if (!READ_ONCE(mip6sec_coa_test) || !READ_ONCE(mip6sec_cookie_opt_type)) {
 		net_info_ratelimited("Binding Update for home address %pI6c: alternate care-of address %pI6c is not the source\n",
 				     bu->hoa, &bu->coa);
 		bu->ack.status = MH_BA_INVALID_COA;

@@ -37,11 +37,13 @@ unsigned int mip6sec_ipsec_max_lifetime __read_mostly = 3600;
 int mip6sec_coa_test __read_mostly = 1;
 /*
  * Neither the BA status nor the option type of the care-of address test
- * were ever assigned: an unassigned rejection status and the experimental
- * mobility option of RFC 5096.
+ * were ever assigned. The status defaults to an unassigned rejection
+ * value; the option type must be set by the operator (0: unset, no test):
+ * an experimental value such as RFC 5096's option 18 is for a deployment
+ * to choose, not for a default (RFC 5096 4, RFC 3692 1).
  */
 unsigned int mip6sec_cookie_ba_status __read_mostly = 250;
-unsigned int mip6sec_cookie_opt_type __read_mostly = 18;
+unsigned int mip6sec_cookie_opt_type __read_mostly;
 unsigned int mip6sec_cookie_window_s __read_mostly = 30;
 unsigned int mip6sec_cookie_secret_period_s __read_mostly = 300;
 /* draft-ietf-mip6-precfgKbm 3: return routability "MUST be the default". */
@@ -142,7 +144,7 @@ ENUM_PARAM(coa_test, mip6sec_coa_test,
 	   [1] = "on",
 	   "on or off");
 MODULE_PARM_DESC(coa_test,
-		 "Care-of address test (cookie) for an IPsec-protected Binding Update whose Alternate Care-of Address is neither its source nor the home address: on, or off (reject with status 174) (default on)");
+		 "Care-of address test (cookie) for an IPsec-protected Binding Update whose Alternate Care-of Address is neither its source nor the home address: on, or off (reject with status 174); on runs the test only once cookie_opt_type is set (default on)");
 
 ENUM_PARAM(rr, mip6sec_rr,
 	   [MIP6SEC_RR_MODE_KERNEL] = "kernel",
@@ -229,8 +231,8 @@ static int cookie_opt_type_set(const char *val, const struct kernel_param *kp)
 {
 	unsigned int v;
 
-	if (kstrtouint(val, 0, &v) || v > 255 || mh_opt_known(v)) {
-		pr_err("%s: invalid value '%.*s' (use a mobility option type this module does not parse: not 0-6, 8-10 or 21)\n",
+	if (kstrtouint(val, 0, &v) || v > 255 || (v && mh_opt_known(v))) {
+		pr_err("%s: invalid value '%.*s' (0 for none, or a mobility option type this module does not parse: not 1-6, 8-10 or 21)\n",
 		       kp->name, (int)strcspn(val, "\n"), val);
 		return -EINVAL;
 	}
@@ -246,7 +248,7 @@ static const struct kernel_param_ops cookie_opt_type_ops = {
 module_param_cb(cookie_opt_type, &cookie_opt_type_ops,
 		&mip6sec_cookie_opt_type, 0644);
 MODULE_PARM_DESC(cookie_opt_type,
-		 "Mobility option type of the care-of address test cookie (default 18, the experimental option of RFC 5096)");
+		 "Mobility option type of the care-of address test cookie; 0 (the default) leaves the test off until a type is chosen (the experimental option of RFC 5096 is 18)");
 
 static void stats_sum(struct mip6sec_net *mn, u64 *out)
 {

@@ -50,14 +50,19 @@
  *    subtype. An AUTH option with a subtype other than MN-HA (1) or
  *    MN-AAA (2) is MH_ERR_OPT (nothing could verify it).
  *  - Authentication options (BAD, RFC 6275 6.2.7; AUTH, RFC 4285 5; BADF,
- *    RFC 5568 6.4.5) must be the last option, and "last" is taken
- *    literally: the option must end exactly at the end of the MH, no
- *    padding may follow it. A correctly aligned BAD (8n+2, 14 octets)
- *    always ends on an 8-octet boundary, so senders never need trailing
- *    padding; this removes the UMIP/KAME disagreement on whether trailing
- *    padding is covered by the authenticator. The one exception is RFC
- *    4285 5: an MN-HA option may be followed (after padding) by an MN-AAA
- *    option, which is then last.
+ *    RFC 5568 6.4.5) must be the last option: no option but padding may
+ *    follow one, except that an MN-HA option may be followed by an MN-AAA
+ *    option, which is then last (RFC 4285 5).
+ *  - BAD and BADF must end the MH: no padding may follow them either. A
+ *    correctly aligned BAD (8n+2, 14 octets) always ends on an 8-octet
+ *    boundary, so senders never need trailing padding; this removes the
+ *    UMIP/KAME disagreement on whether trailing padding is covered by the
+ *    authenticator. RFC 4285 has no such rule for its option: with its
+ *    4n+1 alignment a 12-octet MAC ends at 8n+4 or 8n, and an option at
+ *    8n+1 needs padding after it to reach the 8-octet boundary. Padding
+ *    (Pad1, PadN) after an AUTH option is therefore accepted; its
+ *    authenticator covers the MH up to its SPI only, so the padding is
+ *    never part of it.
  *  - BAD: Option Length exactly 12 (RFC 6275: 96-bit authenticator).
  *  - AUTH: Option Length >= 6 (subtype + SPI + at least one octet of
  *    authentication data); the verifier must check that the data length
@@ -319,8 +324,11 @@ static enum mh_err mh_walk_opts(const __u8 *mh, struct mh_msg *m)
 		off += size;
 	}
 
-	/* An authentication option must be last: no trailing padding. */
-	if (auth_seen && !last_is_auth)
+	/*
+	 * BAD ends the MH: no trailing padding (BADF is checked to end it
+	 * by mh_opt_badf()). RFC 4285 options may be followed by padding.
+	 */
+	if ((auth_seen & MH_SEEN_BAD) && !last_is_auth)
 		return MH_ERR_OPT;
 	return MH_OK;
 }

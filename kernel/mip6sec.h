@@ -384,6 +384,8 @@ int mip6sec_sa_del(struct mip6sec_net *mn, const u8 *nai, u8 nai_len,
 struct mip6sec_nai *mip6sec_nai_lookup(struct mip6sec_net *mn, const u8 *nai,
 				       unsigned int len);
 struct mip6sec_sa *mip6sec_sa_find(const struct mip6sec_nai *n, u32 spi);
+struct mip6sec_sa *mip6sec_sa_get(const struct mip6sec_nai *n, u32 spi, u8 use);
+struct mip6sec_sa *mip6sec_sa_mnha(const struct mip6sec_nai *n);
 struct mip6sec_sa *mip6sec_sa_lookup(struct mip6sec_net *mn, const u8 *nai,
 				     unsigned int nai_len, u32 spi, u8 use,
 				     bool *nai_known);
@@ -455,9 +457,10 @@ static inline void mip6sec_hmac_onstack(struct mip6sec_hmac *h, const u8 *key)
 }
 
 /* RFC 4285 5.2: the MN-AAA hash, HMAC over SHA1 of the input. */
-int mip6sec_hmac_sha1_96_aaa(const struct mip6sec_hmac *h,
-			     const struct mh_seg *seg, int n,
-			     u8 out[MIP6SEC_AUTH_LEN]);
+int mip6sec_hmac_sha1_aaa(const struct mip6sec_hmac *h,
+			  const struct mh_seg *seg, int n,
+			  u8 out[SHA1_DIGEST_SIZE]);
+bool mip6sec_mac_equal(const u8 *a, const u8 *b, unsigned int len);
 bool mip6sec_auth_equal(const u8 *a, const u8 *b);
 int mip6sec_hmac_selftest(void);
 int mip6sec_hmac_module_init(void);
@@ -469,7 +472,8 @@ void mip6sec_hmac_module_exit(void);
  * order: Mobile Node Identifier (RFC 4283), Replay Protection (RFC 4285
  * 6), care-of address test cookie (draft-dupont-mipv6-cn-ipsec A1), and
  * last one authenticator: Binding Authorization Data (RFC 6275 6.2.7)
- * keyed with @bad, or the RFC 4285 authentication option keyed with @sa.
+ * keyed with @bad, or the RFC 4285 MN-HA authentication option keyed with
+ * @sa.
  */
 struct mip6sec_pkt;
 
@@ -481,17 +485,16 @@ struct mip6sec_ack {
 	const struct in6_addr *auth_coa; /* Mobility Data: care-of address */
 	const struct in6_addr *auth_hoa; /* RFC 4285: home (FBU: previous CoA) */
 	const struct mip6sec_hmac *bad;	/* Binding Authorization Data key */
-	const struct mip6sec_sa *sa;	/* RFC 4285 authentication option key */
+	const struct mip6sec_sa *sa;	/* RFC 4285 MN-HA option key */
 	const u8 *nai;			/* Mobile Node Identifier, if nai_len */
 	const u8 *cookie;		/* MH_COOKIE_LEN octets, or NULL */
 	u64 ts;				/* with has_ts */
 	u32 spi;
 	u16 seq;
-	u16 lifetime;			/* units of 4 s */
+	u16 lifetime;			/* BA: units of 4 s; FBack: seconds */
 	u8 type;			/* MH_BA or MH_FBACK */
 	u8 status;
 	u8 nai_len;
-	u8 subtype;			/* authentication option subtype */
 	u8 cookie_type;
 	bool has_ts;
 };
@@ -530,7 +533,10 @@ struct mip6sec_pkt {
 	bool hao_done;			/* HAO processed (swapped) already */
 	bool deferred;			/* by this hook, before decryption */
 	u8 nexthdr;			/* ESP, AH, MH or the upper layer */
-	unsigned int marks;		/* processed HAOs seen (see hooks.c) */
+	unsigned int dsthao;		/* IP6CB()->dsthao from skb->data, or 0 */
+	unsigned int marks;		/* processed HAOs seen in the HAO's or
+					 * the dsthao header (see hooks.c)
+					 */
 	unsigned int mark_off;		/* the first one's type octet */
 	unsigned int mark_hdr;		/* its header */
 	/* where it came in: a reply goes out the same way (reply.c) */
@@ -633,12 +639,13 @@ struct mip6sec_way {
 	enum mip6sec_step (*authorise)(struct mip6sec_net *mn,
 				       struct mip6sec_bu *bu);
 	/* Optional, under bu->lock: the way's replay check, a BA status.
-	 * Without it the binding's own sequence number is checked.
+	 * Without it, or when it sets bu->bind_seq, the binding's own
+	 * sequence number is checked.
 	 */
 	u8 (*replay)(struct mip6sec_net *mn, struct mip6sec_bu *bu);
 	/* Optional, under bu->lock, instead of a binding cache change. */
 	u8 (*commit)(struct mip6sec_net *mn, struct mip6sec_bu *bu);
-	/* Optional, once the lock is dropped. */
+	/* Optional, once the lock is dropped; bu->ack.status is set. */
 	void (*done)(struct mip6sec_net *mn, struct mip6sec_bu *bu);
 };
 
@@ -673,6 +680,7 @@ struct mip6sec_bu {
 	u32 spi;			/* and its SPI (RFC 4285, IPsec) */
 	u32 max_lifetime;		/* seconds */
 	bool exhausted;			/* sequence numbers used up */
+	bool bind_seq;			/* the binding's sequence number decides */
 
 	/* the answer */
 	struct mip6sec_ack ack;

@@ -79,7 +79,7 @@ static const struct genl_multicast_group mip6sec_mcgrps[] = {
  * refuses an empty one); replies and events always NUL-terminate it.
  */
 #define NAI_POLICY	{ .type = NLA_STRING, .len = MIP6SEC_NAI_MAX }
-#define SPI_POLICY	NLA_POLICY_MIN(NLA_U32, MIP6SEC_SPI_MIN)
+#define SPI_POLICY	NLA_POLICY_MIN(NLA_U32, MIP6SEC_SPI_HMAC_SHA1)
 
 /* Not const: the policy's pointer is const only from 6.2 on. */
 static struct netlink_range_validation sa_lifetime_range __ro_after_init = {
@@ -698,6 +698,14 @@ static int sa_add(struct genl_info *info, const struct nlattr *key)
 					    "NAI must not contain control characters");
 			return -EINVAL;
 		}
+	}
+	/* RFC 4285: 0-255 reserved, HMAC_SHA1_SPI (5.2) for MN-AAA only. */
+	if (sp.spi < MIP6SEC_SPI_MIN &&
+	    (sp.spi != MIP6SEC_SPI_HMAC_SHA1 ||
+	     sp.use != MIP6SEC_SA_USE_MN_AAA)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[MIP6SEC_A_SPI],
+				    "SPI 0-255 are reserved, but 3 (HMAC_SHA1_SPI) for an mn-aaa SA");
+		return -EINVAL;
 	}
 	if (attrs[MIP6SEC_A_REPLAY])
 		sp.replay = nla_get_u32(attrs[MIP6SEC_A_REPLAY]);

@@ -251,9 +251,6 @@ static int ack_auth(const struct mip6sec_ack *a, u8 *mh, unsigned int len,
 			  a->auth_hoa->s6_addr, seg);
 	if (n < 0)
 		return -EINVAL;
-	if (a->subtype == MH_AUTH_MN_AAA)
-		return mip6sec_hmac_sha1_96_aaa(&a->sa->hmac, seg, n,
-						mh + MH_AUTH_DATA_OFF(off));
 	return mip6sec_hmac_sha1_96(&a->sa->hmac, seg, n,
 				    mh + MH_AUTH_DATA_OFF(off));
 }
@@ -262,7 +259,10 @@ static int ack_auth(const struct mip6sec_ack *a, u8 *mh, unsigned int len,
  * Build and send @a (see struct mip6sec_ack). Each option is aligned as
  * its RFC asks, the authenticator so that it ends the message on its
  * 8-octet boundary: Binding Authorization Data at 8n+2 (RFC 6275 6.2.7),
- * the RFC 4285 option at 8n+5 (a 4n+1 offset); nothing follows it.
+ * the RFC 4285 option at 8n+5 (a 4n+1 offset); nothing follows it. The
+ * RFC 4285 option of a reply is always an MN-HA one (RFC 4285 5.2: the
+ * answer to an MN-AAA option "MUST include the MN-HA" option "and MUST
+ * NOT include the MN-AAA" one).
  * Without an authenticator the message is padded to 8 octets. K is 0: a
  * correspondent node, or a home agent without IKE (RFC 6275 6.1.8).
  * Returns 0 once sent.
@@ -317,7 +317,7 @@ int mip6sec_send_ack(struct mip6sec_net *mn, const struct mip6sec_ack *a)
 		auth_off = off;
 		mh[off] = MH_OPT_AUTH;
 		mh[off + 1] = MH_AUTH_FIXED + MIP6SEC_AUTH_LEN;
-		mh[off + 2] = a->subtype;
+		mh[off + 2] = MH_AUTH_MN_HA;
 		put_be(mh + off + 3, a->spi, 4);
 		off += 2 + MH_AUTH_FIXED + MIP6SEC_AUTH_LEN;
 	}

@@ -250,6 +250,35 @@ static bool sa_expired(const struct mip6sec_sa *sa)
 }
 
 /*
+ * The SA of @n with @spi, usable for @use: of that use and not past its
+ * lifetime; NULL if none. Caller holds rcu_read_lock().
+ */
+struct mip6sec_sa *mip6sec_sa_get(const struct mip6sec_nai *n, u32 spi, u8 use)
+{
+	struct mip6sec_sa *sa = mip6sec_sa_find(n, spi);
+
+	if (!sa || sa->use != use || sa_expired(sa))
+		return NULL;
+	return sa;
+}
+
+/*
+ * The key a Binding Acknowledgment of @n is authenticated with when the
+ * Binding Update named no MN-HA SA (RFC 4285 5.2: the answer to an MN-AAA
+ * option "MUST include the MN-HA" option): the usable MN-HA SA of @n
+ * added last, NULL if none. Caller holds rcu_read_lock().
+ */
+struct mip6sec_sa *mip6sec_sa_mnha(const struct mip6sec_nai *n)
+{
+	struct mip6sec_sa *sa, *found = NULL;
+
+	list_for_each_entry_rcu(sa, &n->sas, node)
+		if (sa->use == MIP6SEC_SA_USE_MN_HA && !sa_expired(sa))
+			found = sa;
+	return found;
+}
+
+/*
  * The SA a message names, usable for @use: by NAI, then SPI, of that use
  * and not past its lifetime; NULL if none. *nai_known tells whether the
  * NAI has any SA at all (else a key request is in order). Caller holds
@@ -260,17 +289,11 @@ struct mip6sec_sa *mip6sec_sa_lookup(struct mip6sec_net *mn, const u8 *nai,
 				     bool *nai_known)
 {
 	struct mip6sec_nai *n = NULL;
-	struct mip6sec_sa *sa;
 
 	if (nai_len <= MIP6SEC_NAI_MAX)
 		n = mip6sec_nai_lookup(mn, nai, nai_len);
 	*nai_known = n;
-	if (!n)
-		return NULL;
-	sa = mip6sec_sa_find(n, spi);
-	if (!sa || sa->use != use || sa_expired(sa))
-		return NULL;
-	return sa;
+	return n ? mip6sec_sa_get(n, spi, use) : NULL;
 }
 
 /* Seconds left, rounded up; 0 when expired. Only for SAs with a lifetime. */
@@ -609,9 +632,10 @@ void mip6sec_sa_exhausted(struct mip6sec_sa *sa)
 
 /*
  * An SA way (ha.c, fbu.c) authenticated @bu with @sa: every answer from
- * here on carries an authentication option computed like the message's;
- * the SA's lock serialises its replay state and the change, and its
- * lifetime caps the one granted.
+ * here on carries an MN-HA option keyed with it (the home agent may name
+ * another MN-HA SA of the mobile node for it, RFC 4285 5.2); the SA's
+ * lock serialises its replay state and the change, and its lifetime caps
+ * the one granted.
  */
 void mip6sec_sa_bu_key(struct mip6sec_bu *bu, struct mip6sec_sa *sa)
 {
@@ -637,33 +661,37 @@ void mip6sec_sa_bu_done(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 }
 
 /*
- * Verify the RFC 4285 authentication option at @auth_off of @m with @sa:
- * MN-HA (5.1) or MN-AAA (5.2) over coa | hoa | MH up to the SPI, 96 bits,
- * compared in constant time. Any context.
+ * Verify the RFC 4285 authentication option at @auth_off of @m with @sa,
+ * over coa | hoa | MH up to the SPI, compared in constant time:
+ *   MN-HA (5.1):  First(96, HMAC-SHA1(key, Mobility Data)), 12 octets;
+ *   MN-AAA (5.2): HMAC-SHA1(key, SHA1(Mobility Data)), 20 octets, the
+ *                 hash_fn of HMAC_SHA1_SPI (the only one implemented, for
+ *                 every SPI of an mn-aaa SA).
+ * Any context.
  */
 bool mip6sec_sa_verify(const struct mip6sec_sa *sa, const struct mh_msg *m,
 		       const u8 *mh, u16 auth_off, const struct in6_addr *coa,
 		       const struct in6_addr *hoa)
 {
 	struct mh_seg seg[MH_AUTH_SEGS];
-	u8 mac[MIP6SEC_AUTH_LEN];
-	u8 subtype, data_len;
-	bool ok;
+	u8 mac[SHA1_DIGEST_SIZE];
+	unsigned int len;
+	bool aaa, ok;
 	int n, err;
 
-	subtype = auth_off == m->auth_mnha ? MH_AUTH_MN_HA : MH_AUTH_MN_AAA;
-	data_len = subtype == MH_AUTH_MN_HA ? m->mnha_data_len :
-					      m->mnaaa_data_len;
-	if (data_len != MIP6SEC_AUTH_LEN)
+	aaa = auth_off != m->auth_mnha;
+	len = aaa ? m->mnaaa_data_len : m->mnha_data_len;
+	if (len != (aaa ? SHA1_DIGEST_SIZE : MIP6SEC_AUTH_LEN))
 		return false;
 	n = mh_auth_input(m, mh, auth_off, coa->s6_addr, hoa->s6_addr, seg);
 	if (n < 0)
 		return false;
-	if (subtype == MH_AUTH_MN_AAA)
-		err = mip6sec_hmac_sha1_96_aaa(&sa->hmac, seg, n, mac);
+	if (aaa)
+		err = mip6sec_hmac_sha1_aaa(&sa->hmac, seg, n, mac);
 	else
 		err = mip6sec_hmac_sha1_96(&sa->hmac, seg, n, mac);
-	ok = !err && mip6sec_auth_equal(mac, mh + MH_AUTH_DATA_OFF(auth_off));
+	ok = !err && mip6sec_mac_equal(mac, mh + MH_AUTH_DATA_OFF(auth_off),
+				       len);
 	memzero_explicit(mac, sizeof(mac));
 	return ok;
 }

@@ -102,10 +102,12 @@ check_deltas "counters: one BU and one FBU accepted, nothing refused" \
 # this EAP run.
 OTHER=$(eapkdf mn-ha "$EAP_MSK" "$EAP_SESSION_ID" "$HA")
 snap S0
-mn_check "BU keyed from the wrong root key: BA 146 without authentication" \
+# RFC 4285 5.1.1 (paraphrase): the 146 carries the MN-HA option when the
+# home agent has a shared-key SA for the mobile node (keyed with K_HA).
+mn_check "BU keyed from the wrong root key: BA 146 with the MN-HA option of the SA" \
 	ha-bu --ha "$HA" --coa "$COA" --hoa "$HOA" --home --ack --nai "$NAI" \
 	--spi $SPI_HA --key "$K_HA" --auth-key "$OTHER" --seq 2 --lifetime 50 \
-	--expect-ba "status=146,auth=0,nai=$NAI"
+	--expect-ba "status=146,auth=1,nai=$NAI"
 snap S1
 check_deltas "counters: auth_fail" auth_fail=1 bu_accepted=0
 

@@ -25,6 +25,11 @@ Command line (hex in, hex out):
   eapkdf.py usrk-name SID                    USRK name
   eapkdf.py derive-json USE ROOT KEY [session-id SID] [ha A] [par A] [len N]
         what "mip6sec -j derive ..." must print (same arguments)
+  eapkdf.py draft mn-ha|ikev2|mn-aaa EMSK SID [HA]
+        the key as draft-giaretta-mip6-amsk-02 prints the derivation
+        ("kdf-profile draft"): USRK = KDF(EMSK, "MIPv6-USRK-key", SID, 16)
+        (4.1: "length = 128 bit"), then the AMSK with S = L || " " || D || O
+        (4.2: a space, not 0x00, after the label)
 """
 
 import hashlib
@@ -52,11 +57,12 @@ def prf(key, data):
     return hmac.new(bytes(key), bytes(data), hashlib.sha256).digest()
 
 
-def kdf(key, label, data, length):
-    """RFC 5295 3.1.2, block by block (not through an HKDF library)."""
+def kdf(key, label, data, length, sep=b'\0'):
+    """RFC 5295 3.1.2, block by block (not through an HKDF library); sep is
+    the octet after the label (draft-giaretta-mip6-amsk-02 4.2: a space)."""
     if isinstance(label, str):
         label = label.encode()
-    s = bytes(label) + b'\0' + bytes(data) + length.to_bytes(2, 'big')
+    s = bytes(label) + sep + bytes(data) + length.to_bytes(2, 'big')
     out, t, n = b'', b'', 1
     while len(out) < length:
         assert n <= 255, 'KDF output too long'
@@ -74,13 +80,13 @@ def usrk_name(sid):
     return prf(sid, LABEL_USRK)[:8]
 
 
-def amsk_from_usrk(use, usrk_key, ha=None, length=AMSK_LEN):
+def amsk_from_usrk(use, usrk_key, ha=None, length=AMSK_LEN, sep=b'\0'):
     if use == 'mn-ha':
-        return kdf(usrk_key, LABEL_MN_HA, a6(ha), length)
+        return kdf(usrk_key, LABEL_MN_HA, a6(ha), length, sep)
     if use == 'ikev2':
-        return kdf(usrk_key, LABEL_IKEV2, a6(ha), length)
+        return kdf(usrk_key, LABEL_IKEV2, a6(ha), length, sep)
     if use == 'mn-aaa':
-        return kdf(usrk_key, LABEL_MN_AAA, b'', length)
+        return kdf(usrk_key, LABEL_MN_AAA, b'', length, sep)
     raise ValueError('unknown AMSK use ' + use)
 
 
@@ -198,6 +204,9 @@ def main(argv):
         print(amsk_name(h(args[0]), h(args[1])).hex())
     elif cmd == 'usrk-name':
         print(usrk_name(h(args[0])).hex())
+    elif cmd == 'draft':                      # draft USE EMSK SID [HA]
+        u = usrk(h(args[1]), h(args[2]), 16)
+        print(amsk_from_usrk(args[0], u, args[3] if len(args) > 3 else None, sep=b' ').hex())
     elif cmd == 'derive-json':
         print(json.dumps(derive_json(args)))
     else:

@@ -14,8 +14,9 @@
 #    Python FHK are accepted (the CLI derived the same key);
 #  - accepted FBU: FBack checked octet by octet (MN-ID echo, MN-HA format
 #    option with the MAC recomputed in Python, checksum, no RH2), event
-#    fbu-accepted with NAI, SPI, previous and new CoA, PAR, seq, lifetime;
-#    Alternate CoA; lifetime clamp; no binding cache entry;
+#    fbu-accepted with NAI, SPI, previous and new CoA, PAR, seq, lifetime
+#    (seconds, RFC 5568 6.2.2/6.2.3); Alternate CoA (FBack to it, the NCoA,
+#    RFC 5568 6.2.3); lifetime clamp; no binding cache entry;
 #  - forged FBUs (wrong key, flipped bits, MAC over other addresses): dropped
 #    without FBack, fbu_auth_fail; missing MN-ID / auth option / HAO:
 #    fbu_missing_opt; auth option not last: mh_bad_opt;
@@ -131,17 +132,21 @@ diag "$MN_OUT"
 snap S1
 check_deltas "FBU seq 1: fbu_rx, fbu_accepted, fback_sent +1; fbu_auth_fail, bu_accepted, ba_sent, mh_malformed 0" \
 	fbu_rx=1 fbu_accepted=1 fback_sent=1 fbu_auth_fail=0 bu_accepted=0 ba_sent=0 mh_malformed=0
-check_event "event fbu-accepted: NAI, SPI, pcoa, coa (source), PAR, seq 1, lifetime 40 s" 5 fbu-accepted \
-	"nai=$NAI1" "spi=$SPI1" "pcoa=$PCOA" "coa=$NCOA" "ha=$PAR" seq=1 lifetime=40
+# RFC 5568 6.2.2: Lifetime "The requested time in seconds"
+check_event "event fbu-accepted: NAI, SPI, pcoa, coa (source), PAR, seq 1, lifetime 10 s" 5 fbu-accepted \
+	"nai=$NAI1" "spi=$SPI1" "pcoa=$PCOA" "coa=$NCOA" "ha=$PAR" seq=1 lifetime=10
 if cli "$NS_CN" -j binding show 2>/dev/null | jpick "hoa=$PCOA" >/dev/null; then not_ok "no binding cache entry for an FBU" "$(cli "$NS_CN" -j binding show)"; else ok "no binding cache entry for an FBU"; fi
 j=$(cli "$NS_CN" -j sa show 2>&1)
 if jpick "nai=$NAI1" "spi=$SPI1" uses=1 last_seq=1 <<<"$j" >/dev/null; then ok "sa show: uses 1, last_seq 1"; else not_ok "sa show: uses 1, last_seq 1" "$(jpick "nai=$NAI1" <<<"$j")"; fi
 
 mon_mark
-fbu_check "FBU with Alternate CoA $ALT: FBack to the source, MAC over the AltCoA" "${F1[@]}" --seq 2 --lifetime 10 --altcoa "$ALT" --expect-fback status=0
+# RFC 5568 6.2.3, FBack: "Destination Address: NCoA, and optionally PCoA"
+fbu_check "FBU with Alternate CoA $ALT: FBack to the NCoA $ALT, MAC over the AltCoA" "${F1[@]}" --seq 2 --lifetime 10 --altcoa "$ALT" \
+	--reply-to "$ALT" --expect-fback status=0
 check_event "event fbu-accepted: coa = Alternate CoA" 5 fbu-accepted "nai=$NAI1" "pcoa=$PCOA" "coa=$ALT" seq=2
 mon_mark
-fbu_check "FBU lifetime 200: FBack lifetime clamped to 105" "${F1[@]}" --seq 3 --lifetime 200 --expect-fback status=0,lifetime=105
+# RFC 5568 6.2.3: FBack Lifetime "The granted lifetime in seconds"
+fbu_check "FBU lifetime 1000 s: FBack lifetime clamped to 420 s (max_lifetime)" "${F1[@]}" --seq 3 --lifetime 1000 --expect-fback status=0,lifetime=420
 check_event "event fbu-accepted: lifetime 420 s (granted)" 5 fbu-accepted "nai=$NAI1" seq=3 lifetime=420
 fbu_check "FBU for $NAI2 (key given in hex, 23-octet NAI): FBack status 0" \
 	--nai "$NAI2" --spi "$SPI2" --key "$K2" --pcoa "$PCOA2" --seq 77 --lifetime 5 --expect-fback status=0

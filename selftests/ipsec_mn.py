@@ -462,7 +462,12 @@ def wrap(a, nh, upper):
         inner = esp_encrypt(sa, nh, upper, seq, corrupt_icv=getattr(a, 'corrupt_icv', False))
         inner_nh = IPPROTO_ESP
     if a.hoa != a.src:
-        return ipv6(a.src, a.cn, IPPROTO_DSTOPTS, destopt_hao(inner_nh, a.hoa) + inner)
+        hdrs, nh = destopt_hao(inner_nh, a.hoa), IPPROTO_DSTOPTS
+        if getattr(a, 'exp_dstopt', False):
+            # a Destination Options header of its own in front, holding an
+            # RFC 4727 experimental option 0x1e (action 00: skip) of 16 octets
+            hdrs = bytes([IPPROTO_DSTOPTS, 2, 0x1e, 16]) + bytes(range(16)) + padn(4) + hdrs
+        return ipv6(a.src, a.cn, nh, hdrs + inner)
     return ipv6(a.src, a.cn, inner_nh, inner)
 
 
@@ -706,6 +711,8 @@ def parser():
     u.add_argument('--sport', type=int, default=40000)
     u.add_argument('--tunnel', action='store_true')
     u.add_argument('--corrupt-icv', action='store_true')
+    u.add_argument('--exp-dstopt', action='store_true',
+                   help='an option 0x1e (RFC 4727) in a Destination Options header before the HAO')
     u.add_argument('--expect-be')
 
     b = sub.add_parser('bu')

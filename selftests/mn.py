@@ -76,7 +76,8 @@ OPT_MNID, OPT_AUTH, OPT_REPLAY = 8, 9, 10          # RFC 4283, RFC 4285
 MNID_NAI = 1                                       # RFC 4283 subtype
 AUTH_MN_HA, AUTH_MN_AAA = 1, 2                     # RFC 4285 subtypes
 AUTH_FIXED = 5                                     # subtype + Mobility SPI
-AUTH_MAC_LEN = 12                                  # First(96, ...)
+AUTH_MAC_LEN = 12                                  # MN-HA: First(96, ...)
+AAA_MAC_LEN = 20                                   # MN-AAA: HMAC-SHA1, whole
 NTP_EPOCH = 2208988800                             # 1970-01-01 in NTP seconds
 HAO_TYPE = 0xC9
 
@@ -269,11 +270,14 @@ def auth_input(mh, auth_off, coa, hoa):
 
 
 def auth_mac(key, subtype, mh, auth_off, coa, hoa):
-    """MN-HA: First(96, HMAC-SHA1(key, Mobility Data)); MN-AAA:
-    First(96, HMAC-SHA1(key, SHA1(Mobility Data)))."""
+    """MN-HA (RFC 4285 5.1): "Authentication Data = First(96,
+    HMAC_SHA1(MN-HA Shared key, Mobility Data))". MN-AAA (5.2), SPI
+    HMAC_SHA1_SPI: "Authentication data = hash_fn(MN-AAA Shared key,
+    MAC_Mobility Data)", hash_fn = HMAC_SHA1 (160 bits, not truncated),
+    "MAC_Mobility Data = SHA1(care-of address | home address | MH Data)"."""
     data = auth_input(mh, auth_off, coa, hoa)
     if subtype == AUTH_MN_AAA:
-        data = hashlib.sha1(data).digest()
+        return hmac.new(bytes(key), hashlib.sha1(data).digest(), hashlib.sha1).digest()
     return hmac.new(bytes(key), data, hashlib.sha1).digest()[:AUTH_MAC_LEN]
 
 
@@ -287,10 +291,11 @@ MH4285_LAYOUTS = ('std', 'auth-then-pad', 'auth-then-altcoa', 'auth-then-mnid', 
 
 
 def mh4285(mtype, seq, flags, lifetime, nai=None, mnid_subtype=MNID_NAI, altcoa=None, ts=None,
-           auth=None, layout='std', mac_len=AUTH_MAC_LEN):
+           auth=None, layout='std', mac_len=AUTH_MAC_LEN, aaa=None, aaa_mac_len=AAA_MAC_LEN):
     """BU / FBU body (12 fixed octets) with RFC 4283/4285 options. auth is
-    (subtype, spi) or None. Returns (mh bytearray with a zero MAC and a zero
-    checksum, {name: MH offset} of the options)."""
+    (subtype, spi) or None; aaa (an SPI) adds an MN-AAA option after it
+    (RFC 4285 5: MN-HA, then MN-AAA last). Returns (mh bytearray with zero
+    MACs and a zero checksum, {name: MH offset} of the options)."""
     if layout not in MH4285_LAYOUTS:
         raise ValueError('unknown layout ' + layout)
     opts = bytearray()
@@ -323,6 +328,9 @@ def mh4285(mtype, seq, flags, lifetime, nai=None, mnid_subtype=MNID_NAI, altcoa=
         else:
             add(pad_to(here(), 8, 5))
         add(auth_opt(auth[0], auth[1], bytes(mac_len)), 'auth')
+        if aaa is not None:
+            add(pad_to(here(), 4, 1))
+            add(auth_opt(AUTH_MN_AAA, aaa, bytes(aaa_mac_len)), 'auth2')
         if layout == 'auth-then-altcoa':
             add(pad_to(here(), 8, 6))
             add(altcoa_opt('2001:db8:ffff::1'), 'after_auth')
@@ -356,7 +364,8 @@ def mh4285_reply(mtype, status, seq, lifetime, nai, ts=None, auth=None, key=None
     (checksum left 0): fixed part [6]=status [7]=0 [8:10]=seq [10:12]=lifetime,
     then MN-ID (the BU's NAI) at 12; if ts: pad to 8n+2, Replay Protection;
     if auth = (subtype, spi): pad to 8n+5, authentication option with the MAC
-    (same formula as the subtype, key, coa | hoa), last; otherwise pad to 8n. Returns
+    (same formula as the subtype, key, coa | hoa), last; otherwise pad to 8n.
+    A home agent's or PAR's reply is always MN-HA (RFC 4285 5.2). Returns
     (mh bytearray, [(start, end, field name)])."""
     fields = [(0, 1, 'Payload Proto'), (1, 2, 'Header Len'), (2, 3, 'MH Type'), (3, 4, 'Reserved'),
               (4, 6, 'Checksum'), (6, 7, 'Status'), (7, 8, 'flags/Reserved octet'),
@@ -954,14 +963,21 @@ def build_4285(a, mtype, dst, hoa_arg, flags):
     nai = None if a.no_mnid else a.nai.encode()
     ts = parse_ts(a.replay) if a.replay else None
     auth = None if a.no_auth else (a.subtype, a.spi)
+    mac_len = a.mac_len or (AAA_MAC_LEN if a.subtype == AUTH_MN_AAA else AUTH_MAC_LEN)
+    aaa_mac_len = a.aaa_mac_len or AAA_MAC_LEN
     mh, offs = mh4285(mtype, a.seq, flags, a.lifetime, nai, a.mnid_subtype, a.altcoa, ts, auth,
-                      a.layout, a.mac_len)
+                      a.layout, mac_len, a.aaa_spi, aaa_mac_len)
     key = bytes.fromhex(a.key)
     if auth is not None:
         mk = bytes.fromhex(a.auth_key) if a.auth_key else key
         mac = auth_mac(mk, a.subtype, mh, offs['auth'], a.auth_coa or coa, a.auth_hoa or hoa)
         o = offs['auth'] + 2 + AUTH_FIXED
-        mh[o:o + a.mac_len] = (mac * 6)[:a.mac_len]
+        mh[o:o + mac_len] = (mac * 6)[:mac_len]
+    if 'auth2' in offs:     # after the MN-HA MAC: MN-AAA covers it
+        mac = auth_mac(bytes.fromhex(a.aaa_key), AUTH_MN_AAA, mh, offs['auth2'],
+                       a.auth_coa or coa, a.auth_hoa or hoa)
+        o = offs['auth2'] + 2 + AUTH_FIXED
+        mh[o:o + aaa_mac_len] = (mac * 6)[:aaa_mac_len]
     for f in a.flip or []:
         name, mask = f.rsplit(':', 1)
         mh[mh4285_field(name, offs)] ^= int(mask, 0)
@@ -975,7 +991,7 @@ def build_4285(a, mtype, dst, hoa_arg, flags):
                    rh2(IPPROTO_DSTOPTS if hao else IPPROTO_MH, a.rh2) + upper)
     else:
         pkt = wrap_hao(src, dst, IPPROTO_MH, bytes(mh), hao)
-    return {'pkt': pkt, 'src': src, 'dst': dst,
+    return {'pkt': pkt, 'src': src, 'dst': dst, 'to': a.reply_to or src,
             'hao': hao, 'hoa': hoa, 'coa': coa, 'nai': nai, 'ts': ts, 'key': key, 'mh': mh,
             'offs': offs}
 
@@ -1005,14 +1021,19 @@ def check_4285_reply(p, a, b, rtype, exp, rh2_hoa, dereg):
         else:
             lt = int(v, 0)
     elif status < 128 and not dereg:
-        lt = min(a.lifetime, max_lifetime_param() // 4)
+        # BA: 4 s units; FBack: seconds (RFC 5568 6.2.3 "The granted
+        # lifetime in seconds")
+        lt = min(a.lifetime, max_lifetime_param() // (4 if rtype == MH_BA else 1))
     else:
         lt = 0
-    want_auth = exp.get('auth', '0' if status == 146 else '1') == '1'
+    want_auth = exp.get('auth', '1') == '1'
+    # RFC 4285 6: "When the Home Agent receives the mobility message replay
+    # protection option in Binding Update, it MUST include the mobility
+    # message replay protection option in Binding Acknowledgement"
     if b['ts'] is None:
         rp_default = 'none'
     else:
-        rp_default = {0: 'echo', 144: 'ha'}.get(status, 'any')
+        rp_default = 'ha' if status == 144 else 'echo'
     rp = exp.get('replay', rp_default)
     got_ts = [int(o['ts'], 16) for o in dec['options'] if o.get('name') == 'replay']
     if rp == 'none':
@@ -1025,16 +1046,24 @@ def check_4285_reply(p, a, b, rtype, exp, rh2_hoa, dereg):
             if ts is None:
                 raise Fail('%s status %d without a Replay Protection option (want the home agent '
                            'time): %s' % (name, dec.get('status', -1), json.dumps(dec)))
-            skew = ntp_to_unix(ts) - time.time()
+            # RFC 4285 6: the home agent "copies only the low-order 32
+            # bits" of the BU's timestamp, the high-order 32 bits are its time
+            skew = (ts >> 32) - (ntp_from_unix(time.time()) >> 32)
             if abs(skew) > a.ts_tolerance:
-                raise Fail('%s timestamp 0x%016x is %.1fs away from this clock (tolerance %.1fs)'
+                raise Fail('%s timestamp 0x%016x: seconds %.1fs away from this clock (tolerance %.1fs)'
                            % (name, ts, skew, a.ts_tolerance))
+            if b['ts'] is not None and (ts ^ b['ts']) & 0xffffffff:
+                raise Fail('%s timestamp 0x%016x: low-order 32 bits not those of the BU\'s 0x%016x'
+                           % (name, ts, b['ts']))
     else:
         ts = int(rp, 0)
     nai = exp['nai'].encode() if 'nai' in exp else b['nai'] or b''
-    auth = (a.subtype, a.spi) if want_auth else None
-    want, fields = mh4285_reply(rtype, status, seq, lt, nai, ts, auth, b['key'], b['coa'], b['hoa'])
-    mh_set_csum(want, b['dst'], rh2_hoa or b['src'])
+    # RFC 4285 5.2: the answer "MUST include the MN-HA mobility message
+    # authentication option, and MUST NOT include the MN-AAA" one
+    auth = (AUTH_MN_HA, a.reply_spi if a.reply_spi is not None else a.spi) if want_auth else None
+    rkey = b['rkey'] = bytes.fromhex(a.reply_key) if a.reply_key else b['key']
+    want, fields = mh4285_reply(rtype, status, seq, lt, nai, ts, auth, rkey, b['coa'], b['hoa'])
+    mh_set_csum(want, b['dst'], rh2_hoa or b['to'])
     if p.ver_tc_fl != 6 << 28:
         raise Fail('%s: version/class/flow word %08x, want 60000000' % (name, p.ver_tc_fl))
     if rh2_hoa:
@@ -1047,9 +1076,9 @@ def check_4285_reply(p, a, b, rtype, exp, rh2_hoa, dereg):
                    % (name, [(h[0], h[1].hex()) for h in p.exthdrs]))
     if p.plen != (24 if rh2_hoa else 0) + len(p.mh) or len(p.ip) < 40 + p.plen:
         raise Fail('%s: payload length %d for an MH of %d octets' % (name, p.plen, len(p.mh)))
-    if not csum_ok(b['dst'], rh2_hoa or b['src'], IPPROTO_MH, p.mh):
+    if not csum_ok(b['dst'], rh2_hoa or b['to'], IPPROTO_MH, p.mh):
         raise Fail('%s: MH checksum %04x wrong for the pseudo-header %s -> %s: %s'
-                   % (name, struct.unpack_from('!H', p.mh, 4)[0], b['dst'], rh2_hoa or b['src'],
+                   % (name, struct.unpack_from('!H', p.mh, 4)[0], b['dst'], rh2_hoa or b['to'],
                       json.dumps(dec)))
     # the first difference outside the Checksum, then the Checksum
     d = first_diff(p.mh[:4] + b'\0\0' + p.mh[6:], bytes(want[:4]) + b'\0\0' + bytes(want[6:]))
@@ -1069,7 +1098,7 @@ def received_mac_note(mh, dec, b):
     notes = []
     for o in dec['options']:
         if o.get('name') == 'auth':
-            good = auth_mac(b['key'], o['subtype'], mh, o['off'], b['coa'], b['hoa'])
+            good = auth_mac(b.get('rkey', b['key']), o['subtype'], mh, o['off'], b['coa'], b['hoa'])
             notes.append(' the MAC at MH offset %d (%s) is %s for the octets received (key, %s | %s);'
                          % (o['off'], 'aligned 4n+1' if o['off'] % 4 == 1 else 'NOT 4n+1',
                             'correct' if good.hex() == o['mac'] else 'WRONG, want ' + good.hex(),
@@ -1089,7 +1118,7 @@ def run_4285(a, b, rtype, rh2_hoa, dereg, exp_s):
             'coa': b['coa'], 'mh': b['mh'].hex()}
 
     def reply_to_us(p):
-        return p.dst == b['src'] and p.src != b['src'] and p.mhtype in (MH_BA, MH_BE, MH_FBACK)
+        return p.dst == b['to'] and p.src != b['to'] and p.mhtype in (MH_BA, MH_BE, MH_FBACK)
 
     name = 'BA' if rtype == MH_BA else 'FBack'
     if a.expect_none:
@@ -1111,7 +1140,7 @@ def run_4285(a, b, rtype, rh2_hoa, dereg, exp_s):
     if a.pcap and pk:
         pcap_append(a.pcap, [p.frame for p in pk])
     if not pk and want_n:
-        raise Fail('no reply from %s to %s within %.1fs' % (b['dst'], b['src'],
+        raise Fail('no reply from %s to %s within %.1fs' % (b['dst'], b['to'],
                                                             a.timeout if a.count == 1 else a.listen))
     if len(pk) != want_n:
         raise Fail('%d replies for %d messages, want %d: %s' % (
@@ -1158,8 +1187,9 @@ def cmd_selftest(a):
         raise Fail('NTP conversion')
     # MN-AAA: HMAC-SHA1 over SHA1 of the Mobility Data
     data = A6('2001:db8:2::200') + A6('2001:db8:1::100') + bytes(mh[:offs['auth'] + 7])
-    ref = hmac.new(key, hashlib.sha1(data).digest(), hashlib.sha1).digest()[:12]
-    if auth_mac(key, AUTH_MN_AAA, mh, offs['auth'], '2001:db8:2::200', '2001:db8:1::100') != ref:
+    ref = hmac.new(key, hashlib.sha1(data).digest(), hashlib.sha1).digest()
+    if len(ref) != 20 or \
+            auth_mac(key, AUTH_MN_AAA, mh, offs['auth'], '2001:db8:2::200', '2001:db8:1::100') != ref:
         raise Fail('MN-AAA formula')
     # every NAI length: options aligned, auth last, MH a multiple of 8
     for n in range(1, 64):
@@ -1280,7 +1310,16 @@ def parser():
         sp.add_argument('--auth-key')
         sp.add_argument('--auth-coa', help='care-of address in the MAC (default: AltCoA or source)')
         sp.add_argument('--auth-hoa', help='home address in the MAC (default: HAO or source)')
-        sp.add_argument('--mac-len', type=int, default=AUTH_MAC_LEN)
+        sp.add_argument('--mac-len', type=int, help='authentication data octets (default 12, '
+                        'MN-AAA 20)')
+        sp.add_argument('--aaa-spi', type=lambda x: int(x, 0),
+                        help='add an MN-AAA option with this SPI after the MN-HA one')
+        sp.add_argument('--aaa-key', help='its key (hex)')
+        sp.add_argument('--aaa-mac-len', type=int)
+        sp.add_argument('--reply-spi', type=lambda x: int(x, 0),
+                        help='SPI of the MN-HA option expected in the reply (default --spi)')
+        sp.add_argument('--reply-key', help='its key (default --key)')
+        sp.add_argument('--reply-to', help='where the reply must go (default: the source)')
         sp.add_argument('--replay', help='Replay Protection option: now, now+S, -S, or 0xNTP')
         sp.add_argument('--seq', type=lambda x: int(x, 0), required=True)
         sp.add_argument('--lifetime', type=lambda x: int(x, 0), required=True)

@@ -17,14 +17,18 @@
 #include "keys.h"
 
 const char derive_help[] =
-	"Usage: mip6sec derive usrk emsk KEY session-id HEX [ len N ]\n"
-	"       mip6sec derive { ikev2 | mn-ha } emsk KEY session-id HEX ha ADDR\n"
-	"       mip6sec derive { ikev2 | mn-ha } usrk KEY ha ADDR [ session-id HEX ]\n"
-	"       mip6sec derive mn-aaa { emsk KEY session-id HEX | usrk KEY [ session-id HEX ] }\n"
+	"Usage: mip6sec derive usrk emsk KEY session-id HEX [ len N ] [ PROFILE ]\n"
+	"       mip6sec derive { ikev2 | mn-ha } emsk KEY session-id HEX ha ADDR [ PROFILE ]\n"
+	"       mip6sec derive { ikev2 | mn-ha } usrk KEY ha ADDR [ session-id HEX ] [ PROFILE ]\n"
+	"       mip6sec derive mn-aaa { emsk KEY session-id HEX | usrk KEY [ session-id HEX ] } [ PROFILE ]\n"
 	"       mip6sec derive fbu msk KEY par ADDR\n"
+	"PROFILE := kdf-profile { rfc5295 | draft }\n"
 	"KEY is hex, or \"-\" to read it from standard input; EMSK and MSK are\n"
 	"64 octets, a USRK at least 16. \"len N\" (octets) applies to usrk and\n"
-	"ikev2. Prints the derived key and its name: key material, on purpose.\n";
+	"ikev2. kdf-profile rfc5295 (default): USRK of 64 octets, 0x00 after\n"
+	"every label (RFC 5295); draft: draft-giaretta-mip6-amsk-02 as printed,\n"
+	"USRK of 16 octets, a space after the labels of the keys from the USRK.\n"
+	"Prints the derived key and its name: key material, on purpose.\n";
 
 struct derive_args {
 	const struct key_use *use;
@@ -34,8 +38,9 @@ struct derive_args {
 	uint8_t *sid;		/* EAP Session-ID */
 	size_t sid_len;
 	struct in6_addr ha, par;
-	bool has_ha, has_par, has_len;
+	bool has_ha, has_par, has_len, has_profile;
 	size_t len;
+	enum kdf_profile profile;
 };
 
 static void wipe_free(void *p, size_t len)
@@ -104,7 +109,8 @@ static int parse_args(struct derive_args *a, int argc, char **argv)
 		const char *kw = argv[i], *val = argv[i + 1];
 
 		if (strcmp(kw, "session-id") && strcmp(kw, "ha") &&
-		    strcmp(kw, "par") && strcmp(kw, "len"))
+		    strcmp(kw, "par") && strcmp(kw, "len") &&
+		    strcmp(kw, "kdf-profile"))
 			return usage_error("unknown argument \"%s\"", kw);
 		if (i + 1 >= argc)
 			return usage_error("\"%s\" needs an argument", kw);
@@ -135,6 +141,19 @@ static int parse_args(struct derive_args *a, int argc, char **argv)
 				return usage_error("%s takes no par address", a->use->name);
 			err = parse_addr(val, "par", &a->par);
 			a->has_par = true;
+		} else if (!strcmp(kw, "kdf-profile")) {
+			if (a->has_profile)
+				return usage_error("duplicate \"%s\"", kw);
+			if (a->use->from_msk)
+				return usage_error("%s takes no kdf-profile: its key is not one of draft-giaretta-mip6-amsk",
+						   a->use->name);
+			err = kdf_profile_find(val);
+			if (err < 0)
+				return usage_error("invalid kdf-profile \"%s\": rfc5295 or draft",
+						   val);
+			a->profile = err;
+			a->has_profile = true;
+			err = 0;
 		} else {
 			if (a->has_len)
 				return usage_error("duplicate \"%s\"", kw);
@@ -157,7 +176,7 @@ static int parse_args(struct derive_args *a, int argc, char **argv)
 	if (a->use->needs_par && !a->has_par)
 		return usage_error("derive fbu needs par ADDR (the previous access router address)");
 	if (!a->has_len)
-		a->len = a->use->len;
+		a->len = key_use_len(a->use, a->profile);
 	return 0;
 }
 
@@ -195,6 +214,7 @@ static int derive(struct mip6sec_ctx *ctx, struct derive_args *a)
 		.key = a->key, .key_len = a->key_len,
 		.sid = a->sid, .sid_len = a->sid_len,
 		.addr = a->has_ha ? &a->ha : a->has_par ? &a->par : NULL,
+		.profile = a->profile,
 	};
 	uint8_t *out = OPENSSL_malloc(a->len), name[KEY_NAME_LEN];
 	bool named;

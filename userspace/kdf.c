@@ -70,11 +70,13 @@ int hmac_sha256(const void *key, size_t key_len, const void *data,
 /*
  * The RFC 5295 KDF is HKDF-Expand (RFC 5869 2.3) with info = S: T(0) is
  * empty and T(n) = HMAC(K, T(n-1) | S | n). OpenSSL's HKDF in
- * EXPAND_ONLY mode computes exactly that, with K as the PRK.
+ * EXPAND_ONLY mode computes exactly that, with K as the PRK. sep is the
+ * octet between label and data: 0x00 in RFC 5295, a space in the
+ * draft-giaretta-mip6-amsk profile.
  */
-int kdf_rfc5295(const void *key, size_t key_len, const char *label,
-		const void *data, size_t data_len, uint8_t *out,
-		size_t out_len)
+int kdf_rfc5295_sep(const void *key, size_t key_len, const char *label,
+		    uint8_t sep, const void *data, size_t data_len,
+		    uint8_t *out, size_t out_len)
 {
 	size_t label_len = strlen(label), s_len;
 	int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
@@ -86,13 +88,13 @@ int kdf_rfc5295(const void *key, size_t key_len, const char *label,
 
 	if (!out_len || out_len > KDF_MAX_LEN || !key_len)
 		return -1;
-	/* S = label | 0x00 | data | length */
+	/* S = label | sep | data | length */
 	s_len = label_len + 1 + data_len + 2;
 	s = OPENSSL_malloc(s_len);
 	if (!s)
 		goto out;
 	memcpy(s, label, label_len);
-	s[label_len] = 0;
+	s[label_len] = sep;
 	if (data_len)
 		memcpy(s + label_len + 1, data, data_len);
 	s[s_len - 2] = out_len >> 8;
@@ -118,4 +120,12 @@ out:
 	EVP_KDF_CTX_free(kctx);	/* clears the key it holds */
 	EVP_KDF_free(kdf);
 	return err;
+}
+
+int kdf_rfc5295(const void *key, size_t key_len, const char *label,
+		const void *data, size_t data_len, uint8_t *out,
+		size_t out_len)
+{
+	return kdf_rfc5295_sep(key, key_len, label, 0, data, data_len, out,
+			       out_len);
 }

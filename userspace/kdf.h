@@ -28,4 +28,13 @@ int kdf_rfc5295(const void *key, size_t key_len, const char *label,
 		const void *data, size_t data_len, uint8_t *out,
 		size_t out_len);
 
+/*
+ * The same with @sep instead of the 0x00 after the label:
+ *   S = label | sep | data | length
+ * (draft-giaretta-mip6-amsk-02 4.2 prints S = L || " " || D || O).
+ */
+int kdf_rfc5295_sep(const void *key, size_t key_len, const char *label,
+		    uint8_t sep, const void *data, size_t data_len,
+		    uint8_t *out, size_t out_len);
+
 #endif /* MIP6SEC_KDF_H */

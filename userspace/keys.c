@@ -15,6 +15,10 @@ const char *const key_root_names[ROOT_COUNT] = {
 	[ROOT_EMSK] = "emsk", [ROOT_USRK] = "usrk", [ROOT_MSK] = "msk",
 };
 
+const char *const kdf_profile_names[KDF_PROFILE_COUNT] = {
+	[KDF_PROFILE_RFC5295] = "rfc5295", [KDF_PROFILE_DRAFT] = "draft",
+};
+
 static const struct key_use key_uses[] = {
 	{ .name = "usrk", .label = LABEL_USRK, .len = USRK_LEN,
 	  .from_emsk = true, .var_len = true, .is_usrk = true },
@@ -62,6 +66,23 @@ int key_root_find(const char *name)
 	return -1;
 }
 
+int kdf_profile_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < KDF_PROFILE_COUNT; i++)
+		if (!strcmp(name, kdf_profile_names[i]))
+			return i;
+	return -1;
+}
+
+size_t key_use_len(const struct key_use *use, enum kdf_profile profile)
+{
+	if (use->is_usrk && profile == KDF_PROFILE_DRAFT)
+		return USRK_LEN_DRAFT;
+	return use->len;
+}
+
 int key_root_check_len(enum key_root root, size_t len)
 {
 	const char *name = key_root_names[root];
@@ -83,7 +104,7 @@ int key_derive(const struct key_src *src, uint8_t *out, size_t len,
 	const struct key_use *use = src->use;
 	size_t k_len = src->key_len, usrk_len = 0, data_len = 0;
 	const uint8_t *k = src->key, *data = NULL;
-	uint8_t *usrk = NULL, mac[KDF_HASH_LEN];
+	uint8_t *usrk = NULL, mac[KDF_HASH_LEN], sep = 0;
 	int err = -1;
 
 	*named = false;
@@ -94,7 +115,8 @@ int key_derive(const struct key_src *src, uint8_t *out, size_t len,
 
 	/* MIP6-USRK = KDF(EMSK, "MIPv6-USRK-key", EAP Session-ID, 64) */
 	if (src->root == ROOT_EMSK && !use->is_usrk) {
-		usrk_len = src->usrk_len ? src->usrk_len : USRK_LEN;
+		usrk_len = src->usrk_len ? src->usrk_len :
+			   key_use_len(key_use_find("usrk"), src->profile);
 		usrk = OPENSSL_malloc(usrk_len);
 		if (!usrk || kdf_rfc5295(src->key, src->key_len, LABEL_USRK,
 					 src->sid, src->sid_len, usrk,
@@ -110,7 +132,11 @@ int key_derive(const struct key_src *src, uint8_t *out, size_t len,
 		data = src->addr->s6_addr;
 		data_len = sizeof(src->addr->s6_addr);
 	}
-	if (kdf_rfc5295(k, k_len, use->label, data, data_len, out, len))
+	/* draft 4.2: S = L || " " || D || O for the keys from the USRK */
+	if (src->profile == KDF_PROFILE_DRAFT && use->from_usrk)
+		sep = ' ';
+	if (kdf_rfc5295_sep(k, k_len, use->label, sep, data, data_len, out,
+			    len))
 		goto out;
 
 	if (use->is_usrk) {

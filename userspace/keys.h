@@ -17,6 +17,7 @@
 
 #define EAP_KEY_LEN	64	/* RFC 3748: MSK and EMSK are 64 octets */
 #define USRK_LEN	64	/* default MIP6-USRK length */
+#define USRK_LEN_DRAFT	16	/* draft 4.1: "length = 128 bit" */
 #define USRK_MIN	16
 #define AMSK_LEN	16
 #define FHK_LEN		20
@@ -30,6 +31,21 @@
 
 /* The key a derivation starts from. */
 enum key_root { ROOT_EMSK, ROOT_USRK, ROOT_MSK, ROOT_COUNT };
+
+/*
+ * How the keys of draft-giaretta-mip6-amsk-02 are derived:
+ *  rfc5295  the USRK of 64 octets, every step S = label | 0x00 | data |
+ *           length, as RFC 5295 3.1.2 (the draft's [10]) defines it;
+ *  draft    the draft's text: the USRK of 128 bits (4.1), and the AMSK
+ *           step with S = L || " " || D || O (4.2), a space after the
+ *           label (the USRK step keeps its NUL, 4.1: "\0" is a NUL byte).
+ * The FMIPv6 fast handover key is the project's own: no profile.
+ */
+enum kdf_profile { KDF_PROFILE_RFC5295, KDF_PROFILE_DRAFT, KDF_PROFILE_COUNT };
+
+extern const char *const kdf_profile_names[KDF_PROFILE_COUNT];
+/* An enum kdf_profile, or -1. */
+int kdf_profile_find(const char *name);
 
 extern const char *const key_root_names[ROOT_COUNT];
 
@@ -62,8 +78,14 @@ struct key_src {
 	const uint8_t *sid;		/* EAP Session-ID, or NULL */
 	size_t sid_len;
 	const struct in6_addr *addr;	/* ha or par when the use needs it */
-	size_t usrk_len;		/* USRK derived from an EMSK; 0: 64 */
+	size_t usrk_len;		/* USRK derived from an EMSK; 0: the
+					 * profile's (64, draft 16)
+					 */
+	enum kdf_profile profile;
 };
+
+/* Default length of @use's key under @profile. */
+size_t key_use_len(const struct key_use *use, enum kdf_profile profile);
 
 /*
  * The first @len octets of the key @src->use, into @out:
@@ -73,7 +95,8 @@ struct key_src {
  *   MN-AAA-AMSK = KDF(USRK, "rfc4285-MN-AAA-key", "", len)
  *   FHK         = KDF(MSK, "FMIPv6-FHK", PAR, len)
  * where, from an EMSK, USRK = KDF(EMSK, "MIPv6-USRK-key", Session-ID,
- * @src->usrk_len) comes first. When a Session-ID is given, the key's
+ * @src->usrk_len) comes first; the AMSK steps separate label and data as
+ * @src->profile says. When a Session-ID is given, the key's
  * 64-bit name goes into @name and *@named is set: the USRK's name is
  * PRF-64(Session-ID, "MIPv6-USRK-key"), any other key's
  * PRF-64(key, Session-ID), with PRF = HMAC-SHA-256.

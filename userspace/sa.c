@@ -27,7 +27,7 @@ const char sa_help[] =
 	"               [ session-id HEX ] [ ha ADDR ] [ par ADDR ]\n"
 	"               [ hoa ADDR | home-prefix PREFIX/LEN ]\n"
 	"               [ lifetime SECONDS ] [ replay { seq | timestamp } ]\n"
-	"               [ usrk-len N ]\n"
+	"               [ usrk-len N ] [ kdf-profile { rfc5295 | draft } ]\n"
 	"       mip6sec sa del nai NAI [ spi SPI ]\n"
 	"       mip6sec sa show [ nai NAI ] [ spi SPI ]\n"
 	"KEY := { key HEX | key-file FILE | emsk HEX | emsk-file FILE |\n"
@@ -37,8 +37,10 @@ const char sa_help[] =
 	"(with session-id, and ha for mn-ha), fbu from msk (with par).\n"
 	"mn-ha and mn-aaa need hoa or home-prefix: the home address, or the\n"
 	"home prefix, that the mobile node may register; fbu takes neither.\n"
-	"usrk-len N: the USRK derived from emsk, octets (default 64).\n"
-	"SPI >= 256; lifetime 1 to 268435456; FILE \"-\" is standard input.\n";
+	"usrk-len N: the USRK derived from emsk, octets (default 64, 16 with\n"
+	"kdf-profile draft); kdf-profile: as for \"mip6sec derive\".\n"
+	"SPI >= 256, or 3 (HMAC_SHA1_SPI, RFC 4285) for use mn-aaa; lifetime 1\n"
+	"to 268435456; FILE \"-\" is standard input.\n";
 
 static const char *const sa_use_names[MIP6SEC_SA_USE_MAX + 1] = {
 	[MIP6SEC_SA_USE_MN_HA]	= "mn-ha",
@@ -69,7 +71,7 @@ static const struct sa_key_kw key_kws[] = {
 /* The other arguments of "sa add", each at most once. */
 enum {
 	KW_NAI, KW_SPI, KW_USE, KW_SID, KW_HA, KW_PAR, KW_HOA, KW_LIFETIME,
-	KW_REPLAY, KW_USRK_LEN, KW_HOME_PREFIX, KW_COUNT
+	KW_REPLAY, KW_USRK_LEN, KW_HOME_PREFIX, KW_PROFILE, KW_COUNT
 };
 
 static const char *const add_kws[KW_COUNT] = {
@@ -77,13 +79,14 @@ static const char *const add_kws[KW_COUNT] = {
 	[KW_SID] = "session-id", [KW_HA] = "ha", [KW_PAR] = "par",
 	[KW_HOA] = "hoa", [KW_LIFETIME] = "lifetime", [KW_REPLAY] = "replay",
 	[KW_USRK_LEN] = "usrk-len", [KW_HOME_PREFIX] = "home-prefix",
+	[KW_PROFILE] = "kdf-profile",
 };
 
 struct sa_add_args {
 	uint32_t seen;			/* bit (1 << KW_x) */
 	const char *nai;		/* in argv */
 	size_t nai_len;
-	uint32_t spi, use, lifetime, replay, usrk_len, prefix_len;
+	uint32_t spi, use, lifetime, replay, usrk_len, prefix_len, profile;
 	struct in6_addr ha, par, hoa, prefix;
 	const struct sa_key_kw *src;	/* how the key was given */
 	uint8_t *in;			/* the key as given, wiped */
@@ -134,9 +137,10 @@ static int parse_spi(const char *s, uint32_t *spi)
 {
 	int err = parse_u32(s, "spi", 0, UINT32_MAX, spi);
 
-	if (!err && *spi < MIP6SEC_SPI_MIN)
-		return usage_error("SPI %u is reserved: RFC 4285 reserves 0 to %d, use %d to %u",
-				   *spi, MIP6SEC_SPI_MIN - 1, MIP6SEC_SPI_MIN,
+	if (!err && *spi < MIP6SEC_SPI_MIN && *spi != MIP6SEC_SPI_HMAC_SHA1)
+		return usage_error("SPI %u is reserved: RFC 4285 reserves 0 to %d (but %d, HMAC_SHA1_SPI, for mn-aaa), use %d to %u",
+				   *spi, MIP6SEC_SPI_MIN - 1,
+				   MIP6SEC_SPI_HMAC_SHA1, MIP6SEC_SPI_MIN,
 				   UINT32_MAX);
 	return err;
 }
@@ -277,6 +281,11 @@ static int sa_add_arg(struct sa_add_args *a, int i, char *val)
 			       ARRAY_SIZE(replay_names), "seq or timestamp");
 		a->replay = v;
 		return v < 0 ? EXIT_USAGE : 0;
+	case KW_PROFILE:
+		v = kdf_profile_find(val);
+		a->profile = v;
+		return v < 0 ? usage_error("invalid kdf-profile \"%s\": rfc5295 or draft",
+					   val) : 0;
 	default:
 		return parse_u32(val, "usrk-len", USRK_MIN, KDF_MAX_LEN,
 				 &a->usrk_len);
@@ -298,6 +307,9 @@ static int sa_add_check_key(const struct sa_add_args *a)
 		return usage_error("sa add needs use mn-ha, mn-aaa or fbu");
 	if (!a->src)
 		return usage_error("sa add needs a key: key HEX, key-file FILE, emsk HEX, emsk-file FILE, usrk HEX, usrk-file FILE, msk HEX or msk-file FILE");
+	if (a->spi == MIP6SEC_SPI_HMAC_SHA1 && a->use != MIP6SEC_SA_USE_MN_AAA)
+		return usage_error("SPI %d (HMAC_SHA1_SPI) is for use mn-aaa only",
+				   MIP6SEC_SPI_HMAC_SHA1);
 
 	if (a->use == MIP6SEC_SA_USE_FBU && HAS(a, KW_HOA))
 		return usage_error("use fbu takes no hoa: a fast handover key is not bound to a home address");
@@ -312,11 +324,13 @@ static int sa_add_check_key(const struct sa_add_args *a)
 	r = a->src->root;
 	if (r == SRC_KEY) {
 		if (HAS(a, KW_SID) || HAS(a, KW_HA) || HAS(a, KW_PAR) ||
-		    HAS(a, KW_USRK_LEN))
+		    HAS(a, KW_USRK_LEN) || HAS(a, KW_PROFILE))
 			return usage_error("%s is only for keys derived from emsk, usrk or msk, not for key",
 					   HAS(a, KW_SID) ? "session-id" :
 					   HAS(a, KW_HA) ? "ha" :
-					   HAS(a, KW_PAR) ? "par" : "usrk-len");
+					   HAS(a, KW_PAR) ? "par" :
+					   HAS(a, KW_USRK_LEN) ? "usrk-len" :
+					   "kdf-profile");
 		return 0;
 	}
 
@@ -331,6 +345,8 @@ static int sa_add_check_key(const struct sa_add_args *a)
 		return usage_error("par is only for use fbu with msk");
 	if (HAS(a, KW_USRK_LEN) && r != ROOT_EMSK)
 		return usage_error("usrk-len is only for keys derived from emsk");
+	if (HAS(a, KW_PROFILE) && r == ROOT_MSK)
+		return usage_error("kdf-profile is only for keys of draft-giaretta-mip6-amsk (from emsk or usrk)");
 	if (r != ROOT_MSK && !HAS(a, KW_SID))
 		return usage_error("%s needs session-id HEX (the EAP Session-ID)",
 				   root);
@@ -405,7 +421,8 @@ static int sa_add_key_final(struct sa_add_args *a)
 		src.addr = src.use->needs_ha ? &a->ha :
 			   src.use->needs_par ? &a->par : NULL;
 		src.usrk_len = a->usrk_len;
-		a->key_len = src.use->len;
+		src.profile = a->profile;
+		a->key_len = key_use_len(src.use, src.profile);
 		if (key_derive(&src, a->key, a->key_len, a->name, &a->named)) {
 			fputs("Error: key derivation failed (libcrypto or out of memory)\n",
 			      stderr);

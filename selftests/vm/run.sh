@@ -35,7 +35,7 @@ shift 2
 TESTS=("$@")
 # What make check runs; demo.sh and bench_cn.sh are run by make demo/bench,
 # router.sh (MODULE_KO "none": it installs the packages) by its own stage.
-DEFAULT_TESTS=(netlink params hooks unload cn_kbm rr rr_coexist cn_scale ha_sa fbu eap_keys eap_e2e ipsec ipsec_ike hardening ynl)
+DEFAULT_TESTS=(netlink params hooks unload cn_kbm rr rr_coexist cn_scale ha_sa fbu eap_keys eap_e2e ipsec ipsec_ike conformance hardening ynl)
 [ ${#TESTS[@]} -gt 0 ] || TESTS=("${DEFAULT_TESTS[@]}")
 
 VM_TIMEOUT=${VM_TIMEOUT:-1800}

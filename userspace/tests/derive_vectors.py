@@ -90,6 +90,30 @@ for n in (20, 32, 33, 64, 100):
          ["derive", "ikev2", "emsk", EMSK.hex(), "session-id", SID.hex(),
           "ha", HA, "len", str(n)])
 
+# kdf-profile draft (draft-giaretta-mip6-amsk-02 as printed): the USRK of
+# 128 bits (4.1, "length = 128 bit", its S keeps the NUL: '"\0" = is a NUL
+# byte'), the AMSKs with S = L || " " || D || O (4.2).
+USRK_D = kdf(EMSK, "MIPv6-USRK-key", SID, 16)
+emit("usrk, kdf-profile draft: 16 octets", text(USRK_D, usrk_name),
+     ["derive", "usrk", "emsk", EMSK.hex(), "session-id", SID.hex(),
+      "kdf-profile", "draft"])
+emit("usrk, kdf-profile rfc5295: 64 octets", text(USRK, usrk_name),
+     ["derive", "usrk", "emsk", EMSK.hex(), "session-id", SID.hex(),
+      "kdf-profile", "rfc5295"])
+for use in ("ikev2", "mn-ha", "mn-aaa"):
+    data = b"" if use == "mn-aaa" else a6(HA)
+    extra = [] if use == "mn-aaa" else ["ha", HA]
+    key = kdf(USRK_D, LABELS[use], data, 16, sep=b" ")
+    emit("%s from emsk, kdf-profile draft" % use, text(key, amsk_name(key)),
+         ["derive", use, "emsk", EMSK.hex(), "session-id", SID.hex()] + extra
+         + ["kdf-profile", "draft"])
+    key = kdf(USRK, LABELS[use], data, 16, sep=b" ")
+    emit("%s from usrk, kdf-profile draft" % use, text(key, None),
+         ["derive", use, "usrk", USRK.hex(), "kdf-profile", "draft"] + extra)
+    key = amsk(use, USRK)
+    emit("%s from usrk, kdf-profile rfc5295" % use, text(key, None),
+         ["derive", use, "usrk", USRK.hex(), "kdf-profile", "rfc5295"] + extra)
+
 # FMIPv6 handover key.
 fhk = kdf(MSK, "FMIPv6-FHK", a6(PAR), 20)
 emit("fbu FHK", text(fhk, None), ["derive", "fbu", "msk", MSK.hex(), "par", PAR])

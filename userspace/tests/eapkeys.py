@@ -13,9 +13,10 @@ def prf(key, data):
     return hmac.new(key, data, hashlib.sha256).digest()
 
 
-def kdf(key, label, data, length):
-    """RFC 5295 §3.1.2, written out block by block."""
-    s = label.encode() + b"\0" + data + length.to_bytes(2, "big")
+def kdf(key, label, data, length, sep=b"\0"):
+    """RFC 5295 §3.1.2, written out block by block. sep=b" " is the form
+    draft-giaretta-mip6-amsk-02 4.2 prints: S = L || " " || D || O."""
+    s = label.encode() + sep + data + length.to_bytes(2, "big")
     out, t, n = b"", b"", 1
     while len(out) < length:
         t = prf(key, t + s + bytes([n]))

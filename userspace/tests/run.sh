@@ -217,6 +217,9 @@ dtc "len 16x"            'invalid len "16x"' ikev2 usrk $USRK ha $HA len 16x
 dtc "len for mn-ha"      "mn-ha keys are 16 octets: len is for usrk and ikev2 only" mn-ha usrk $USRK ha $HA len 32
 dtc "len for mn-aaa"     "mn-aaa keys are 16 octets" mn-aaa usrk $USRK len 32
 dtc "len for fbu"        "fbu keys are 20 octets" fbu msk $EMSK par $HA len 32
+dtc "kdf-profile for fbu" "fbu takes no kdf-profile" fbu msk $EMSK par $HA kdf-profile draft
+dtc "kdf-profile unknown" '=Error: invalid kdf-profile "5295": rfc5295 or draft' mn-aaa usrk $USRK kdf-profile 5295
+dtc "kdf-profile twice"  'duplicate "kdf-profile"' mn-aaa usrk $USRK kdf-profile draft kdf-profile draft
 dtc "bad hex emsk"       "=Error: the emsk contains a character that is not a hex digit" usrk emsk "${EMSK:1}g" session-id $SID
 dtc "bad hex not echoed" "!${EMSK:1:60}" usrk emsk "${EMSK:1}g" session-id $SID
 dtc "odd hex emsk"       "=Error: the emsk has an odd number of hex digits (127)" usrk emsk "${EMSK:1}" session-id $SID
@@ -308,8 +311,11 @@ satc "NAI with ESC"        "the NAI contains a control character (octet 1 is 0x1
 satc "NAI with DEL"        "the NAI contains a control character (octet 2 is 0x7f)" nai "a$(printf '\177')" spi 256 use fbu key "$K16"
 satc "NAI with a newline"  "the NAI contains a control character (octet 6 is 0x0a)" nai "alice$(printf '\nx')" spi 256 use fbu key "$K16"
 # SPI
-satc "spi 0"               "=Error: SPI 0 is reserved: RFC 4285 reserves 0 to 255, use 256 to 4294967295" nai "$NAI" spi 0 use fbu key "$K16"
-satc "spi 255"             "=Error: SPI 255 is reserved: RFC 4285 reserves 0 to 255, use 256 to 4294967295" nai "$NAI" spi 255 use fbu key "$K16"
+satc "spi 0"               "=Error: SPI 0 is reserved: RFC 4285 reserves 0 to 255 (but 3, HMAC_SHA1_SPI, for mn-aaa), use 256 to 4294967295" nai "$NAI" spi 0 use fbu key "$K16"
+satc "spi 255"             "=Error: SPI 255 is reserved: RFC 4285 reserves 0 to 255 (but 3, HMAC_SHA1_SPI, for mn-aaa), use 256 to 4294967295" nai "$NAI" spi 255 use fbu key "$K16"
+satc "spi 3 for mn-ha"     "=Error: SPI 3 (HMAC_SHA1_SPI) is for use mn-aaa only" nai "$NAI" spi 3 use mn-ha key "$K16"
+satc "kdf-profile unknown" '=Error: invalid kdf-profile "rfc": rfc5295 or draft' nai "$NAI" spi 256 use mn-aaa usrk "$K16" kdf-profile rfc
+satc "kdf-profile with key" "=Error: kdf-profile is only for keys derived from emsk, usrk or msk, not for key" nai "$NAI" spi 256 use mn-aaa key "$K16" kdf-profile draft
 satc "spi 2^32"            '=Error: invalid spi "4294967296": a number from 0 to 4294967295' nai "$NAI" spi 4294967296 use fbu key "$K16"
 satc "spi -1"              'invalid spi "-1"' nai "$NAI" spi -1 use fbu key "$K16"
 satc "spi +256"            'invalid spi "+256"' nai "$NAI" spi +256 use fbu key "$K16"

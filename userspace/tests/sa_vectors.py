@@ -107,6 +107,24 @@ for use in ("mn-ha", "mn-aaa"):
              base + ["use", use, "usrk", root.hex()] + sid + extra
              + ["home-prefix", "%s/%d" % (PREFIX, PLEN)])
 
+# kdf-profile draft: USRK of 16 octets, a space after the AMSK label.
+for use in ("mn-ha", "mn-aaa"):
+    extra = ["ha", HA] if use == "mn-ha" else []
+    data = a6(HA) if use == "mn-ha" else b""
+    key = kdf(usrk(length=16), LABEL[use], data, 16, sep=b" ")
+    emit("%s from emsk, kdf-profile draft" % use, want(use, key, name(key)),
+         base + ["use", use, "emsk", EMSK.hex()] + sid + extra
+         + ["kdf-profile", "draft"])
+    key = kdf(usrk(length=16), LABEL[use], data, 16)
+    emit("%s from emsk, usrk-len 16, kdf-profile rfc5295" % use,
+         want(use, key, name(key)),
+         base + ["use", use, "emsk", EMSK.hex()] + sid + extra
+         + ["kdf-profile", "rfc5295", "usrk-len", "16"])
+# RFC 4285 5.2: HMAC_SHA1_SPI (3) for an MN-AAA key.
+key = amsk("mn-aaa", usrk())
+emit("mn-aaa with SPI 3 (HMAC_SHA1_SPI)", want("mn-aaa", key, name(key), spi=3),
+     ["nai", NAI, "spi", "3", "use", "mn-aaa", "emsk", EMSK.hex()] + sid)
+
 # The fast handover key from the MSK: named only with a Session-ID.
 key = fhk()
 emit("fbu from msk", want("fbu", key), base + ["use", "fbu", "msk", MSK.hex(),

@@ -22,8 +22,12 @@
 #define MIP6SEC_NAI_MAX		253
 /* Key names (draft-giaretta-mip6-amsk, RFC 5295): 64 bits. */
 #define MIP6SEC_KEY_NAME_LEN	8
-/* RFC 4285 6: Mobility SPI values 0-255 are reserved. */
+/*
+ * RFC 4285: Mobility SPI values 0-255 are reserved, but for the well-known
+ * HMAC_SHA1_SPI of MN-AAA options (5.2, 8), which an mn-aaa SA may use.
+ */
 #define MIP6SEC_SPI_MIN		256
+#define MIP6SEC_SPI_HMAC_SHA1	3
 /* Longest SA lifetime, seconds (2^28, eight and a half years). */
 #define MIP6SEC_SA_LIFETIME_MAX	268435456
 
@@ -104,7 +108,9 @@ enum mip6sec_attrs {
 				 * NUL-terminated in replies, NUL optional in
 				 * requests
 				 */
-	MIP6SEC_A_SPI,		/* u32: RFC 4285 Mobility SPI, >= 256 */
+	MIP6SEC_A_SPI,		/* u32: RFC 4285 Mobility SPI, >= 256, or
+				 * HMAC_SHA1_SPI (3) for an mn-aaa SA
+				 */
 	MIP6SEC_A_SA_USE,	/* u32: enum mip6sec_sa_use */
 	MIP6SEC_A_KEY_NAME,	/* binary[8]: name of the key (never the key) */
 	MIP6SEC_A_REPLAY,	/* u32: enum mip6sec_replay */
@@ -168,7 +174,7 @@ enum mip6sec_stat_attrs {
 	MIP6SEC_STAT_BU_NOKEY_DROPPED,	/* no key and bu_nokey=drop */
 	MIP6SEC_STAT_BC_FULL,		/* refused: max_bindings reached */
 	MIP6SEC_STAT_BU_NO_MNID,	/* RFC 4285 option without an NAI: dropped */
-	MIP6SEC_STAT_BU_UNKNOWN_SPI,	/* known NAI, no SA with this SPI and use */
+	MIP6SEC_STAT_BU_UNKNOWN_SPI,	/* known NAI, no MN-HA SA with this SPI */
 	MIP6SEC_STAT_BU_HOA_MISMATCH,	/* SA bound to another home address */
 	MIP6SEC_STAT_TS_MISSING,	/* Replay Protection option required */
 	MIP6SEC_STAT_TS_MISMATCH,	/* timestamp out of window or not newer */
@@ -201,7 +207,10 @@ enum mip6sec_stat_attrs {
 	MIP6SEC_STAT_RR_PASSED,		/* HoTI/CoTI left to userspace */
 	MIP6SEC_STAT_RR_NONCE_EXPIRED,	/* BU refused: status 136, 137 or 138 */
 	MIP6SEC_STAT_HAO_STACK,		/* HAO left to the stack's own states */
-	MIP6SEC_STAT_BU_BAD_ADDR,	/* BU to a non-unicast address: dropped */
+	MIP6SEC_STAT_BU_BAD_ADDR,	/* BU to a non-unicast address, or with a
+					 * care-of address that is not unicast
+					 * routable: dropped
+					 */
 
 	/* private: */
 	__MIP6SEC_STAT_MAX,
