@@ -130,10 +130,11 @@ sleep 0.3
 diag "2. RFC 4285 5.2: MN-AAA"
 # RFC 4285 5.2: "If mobility SPI has the well-known value HMAC_SHA1_SPI,
 # then hash_fn() is HMAC_SHA1" (HMAC_SHA1_SPI is 3, RFC 4285 8; paraphrase).
-check "2. sa add nai $NAI_A spi 3 use mn-aaa (HMAC_SHA1_SPI)" cli "$NS_CN" sa add nai "$NAI_A" spi 3 use mn-aaa key "$K_AAA"
-check "2. sa add nai $NAI_A spi $SPI_AHA use mn-ha" cli "$NS_CN" sa add nai "$NAI_A" spi "$SPI_AHA" use mn-ha key "$K_AHA"
+# Both SAs of NAI_A may register its two home addresses (HOA1, HOA2).
+check "2. sa add nai $NAI_A spi 3 use mn-aaa (HMAC_SHA1_SPI)" cli "$NS_CN" sa add nai "$NAI_A" spi 3 use mn-aaa key "$K_AAA" home-prefix "$HOA1/127"
+check "2. sa add nai $NAI_A spi $SPI_AHA use mn-ha" cli "$NS_CN" sa add nai "$NAI_A" spi "$SPI_AHA" use mn-ha key "$K_AHA" home-prefix "$HOA1/127"
 naihex=$(printf %s "$NAI_A" | od -An -tx1 | tr -d ' \n')
-out=$(nlcraft "$NS_CN" sa-add nai="$naihex" spi=u32:3 sa-use=u32:1 key="$K_AHA" 2>&1)
+out=$(nlcraft "$NS_CN" sa-add nai="$naihex" spi=u32:3 sa-use=u32:1 key="$K_AHA" hoa="$HOA1" 2>&1)
 if [[ $out == *'"errno": "EINVAL"'* ]]; then ok "2. netlink sa-add of SPI 3 for an mn-ha SA: EINVAL"; else not_ok "2. netlink sa-add of SPI 3 for an mn-ha SA: EINVAL" "$out"; fi
 
 # RFC 4285 5.2: "Authentication data = hash_fn(MN-AAA Shared key,
@@ -166,8 +167,8 @@ check_deltas "2. one wrong option of two: auth_fail +2, bu_accepted 0" auth_fail
 
 # ================================================================ 3, 4. replay option, 146
 diag "3, 4. RFC 4285 6: Replay Protection echo; 5.1.1, 5.3: status 146"
-check "sa add nai $NAI_R spi $SPI_R use mn-ha (replay seq)" cli "$NS_CN" sa add nai "$NAI_R" spi "$SPI_R" use mn-ha key "$K_R"
-check "sa add nai $NAI_T spi $SPI_T use mn-ha replay timestamp" cli "$NS_CN" sa add nai "$NAI_T" spi "$SPI_T" use mn-ha key "$K_T" replay timestamp
+check "sa add nai $NAI_R spi $SPI_R use mn-ha (replay seq)" cli "$NS_CN" sa add nai "$NAI_R" spi "$SPI_R" use mn-ha key "$K_R" hoa "$HOA_R"
+check "sa add nai $NAI_T spi $SPI_T use mn-ha replay timestamp" cli "$NS_CN" sa add nai "$NAI_T" spi "$SPI_T" use mn-ha key "$K_T" replay timestamp hoa "$HOA_T"
 R=(--nai "$NAI_R" --spi "$SPI_R" --key "$K_R" --hoa "$HOA_R" --home)
 # RFC 4285 6: "When the Home Agent receives the mobility message replay
 # protection option in Binding Update, it MUST include the mobility message
@@ -220,7 +221,7 @@ check_binding "9. binding unchanged (seq 12, $COA)" "$HOA_R" seq=12 "coa=$COA"
 
 # ================================================================ 12. sequence numbers
 diag "12. RFC 6275 9.5.1: sequence numbers of a sequence-number SA are the binding's"
-check "sa add nai $NAI_S spi $SPI_S use mn-ha (no home address bound)" cli "$NS_CN" sa add nai "$NAI_S" spi "$SPI_S" use mn-ha key "$K_S"
+check "sa add nai $NAI_S spi $SPI_S use mn-ha home-prefix $HOA_S1/127 (two home addresses)" cli "$NS_CN" sa add nai "$NAI_S" spi "$SPI_S" use mn-ha key "$K_S" home-prefix "$HOA_S1/127"
 S=(--nai "$NAI_S" --spi "$SPI_S" --key "$K_S" --home)
 # RFC 4285 5.1 (paraphrase): the replay protection "may use the Sequence
 # number as specified in RFC 3775"; RFC 6275 9.5.1: "If the receiving node
@@ -240,7 +241,7 @@ diag "6. draft-giaretta-mip6-amsk-02: kdf-profile draft"
 # draft 4.1: "length = 128 bit" for the MIP6-USRK; 4.2: "S = L || " " || D
 # || O" (a space after the label). eapkdf.py computes that key itself.
 check "6. sa add nai $NAI_D use mn-ha emsk HEX session-id HEX ha $HA kdf-profile draft" \
-	cli "$NS_CN" sa add nai "$NAI_D" spi "$SPI_D" use mn-ha emsk "$EMSK" session-id "$SID" ha "$HA" kdf-profile draft
+	cli "$NS_CN" sa add nai "$NAI_D" spi "$SPI_D" use mn-ha emsk "$EMSK" session-id "$SID" ha "$HA" kdf-profile draft hoa "$HOA_D"
 if [ "$K_D" != "$K_D5295" ]; then ok "6. the draft's key differs from the RFC 5295 one (Python)"; else not_ok "6. the draft's key differs from the RFC 5295 one (Python)" "$K_D"; fi
 hbu_check "6. BU with the key of the draft's derivation (Python): BA 0" --nai "$NAI_D" --spi "$SPI_D" --key "$K_D" --hoa "$HOA_D" --home \
 	--seq 1 --lifetime 10 --ack --expect-ba status=0

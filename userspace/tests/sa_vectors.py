@@ -112,18 +112,20 @@ for use in ("mn-ha", "mn-aaa"):
     extra = ["ha", HA] if use == "mn-ha" else []
     data = a6(HA) if use == "mn-ha" else b""
     key = kdf(usrk(length=16), LABEL[use], data, 16, sep=b" ")
-    emit("%s from emsk, kdf-profile draft" % use, want(use, key, name(key)),
+    emit("%s from emsk, kdf-profile draft" % use,
+         want(use, key, name(key), hoa=HOA),
          base + ["use", use, "emsk", EMSK.hex()] + sid + extra
-         + ["kdf-profile", "draft"])
+         + ["kdf-profile", "draft"] + home)
     key = kdf(usrk(length=16), LABEL[use], data, 16)
     emit("%s from emsk, usrk-len 16, kdf-profile rfc5295" % use,
-         want(use, key, name(key)),
+         want(use, key, name(key), hoa=HOA),
          base + ["use", use, "emsk", EMSK.hex()] + sid + extra
-         + ["kdf-profile", "rfc5295", "usrk-len", "16"])
+         + ["kdf-profile", "rfc5295", "usrk-len", "16"] + home)
 # RFC 4285 5.2: HMAC_SHA1_SPI (3) for an MN-AAA key.
 key = amsk("mn-aaa", usrk())
-emit("mn-aaa with SPI 3 (HMAC_SHA1_SPI)", want("mn-aaa", key, name(key), spi=3),
-     ["nai", NAI, "spi", "3", "use", "mn-aaa", "emsk", EMSK.hex()] + sid)
+emit("mn-aaa with SPI 3 (HMAC_SHA1_SPI)",
+     want("mn-aaa", key, name(key), spi=3, hoa=HOA),
+     ["nai", NAI, "spi", "3", "use", "mn-aaa", "emsk", EMSK.hex()] + sid + home)
 
 # The fast handover key from the MSK: named only with a Session-ID.
 key = fhk()
