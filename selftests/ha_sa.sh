@@ -95,7 +95,7 @@ SECRETS=("$EMSK" "$USRK_A" "$USRK_C" "$KA" "$KAAA" "$KC" "$KB" "$KD" "$KE" "$KF"
 
 PCAP=$TMP/ba.pcap
 
-ktap_plan 170
+ktap_plan 172
 
 # the mobile node's commands
 ALICE=(--nai "$NAI_A" --spi "$SPI_A" --key "$KA" --hoa "$HOA_A" --home)
@@ -206,6 +206,7 @@ mon_mark
 snap S0
 declare -A M0 M1
 snap M0 "$NS_MN"
+T_BU=$EPOCHREALTIME
 hbu_check "BU $NAI_A seq 10: BA status 0, every octet as specified (RH2, MN-ID echo, MN-HA MAC, checksum)" \
 	"${ALICE[@]}" --seq 10 --lifetime 10 --ack --expect-ba status=0 --pcap "$PCAP"
 diag "$MN_OUT"
@@ -214,8 +215,7 @@ check_deltas "BU seq 10: bu_rx, bu_accepted, ba_sent +1; auth_fail, replay, bu_p
 	bu_rx=1 bu_accepted=1 ba_sent=1 auth_fail=0 replay=0 bu_passed=0 mh_malformed=0
 check_binding "binding: $HOA_A via $COA, seq 10, auth mn-ha, NAI $NAI_A, SPI $SPI_A" "$HOA_A" \
 	"coa=$COA" seq=10 auth=mn-ha "nai=$NAI_A" "spi=$SPI_A"
-lt=$(binding_get "$HOA_A" .lifetime)
-if [ -n "$lt" ] && [ "$lt" -gt 30 ] && [ "$lt" -le 40 ]; then ok "binding lifetime $lt s (10 units of 4 s)"; else not_ok "binding lifetime in (30, 40] s" "got '${lt}'"; fi
+check_binding_lifetime "binding lifetime: 10 units of 4 s, counting down" "$HOA_A" 40 "$T_BU"
 check_event "event binding-new with hoa, NAI and SPI" 5 binding-new "hoa=$HOA_A" "nai=$NAI_A" "spi=$SPI_A"
 check_sa "sa show: $NAI_A/$SPI_A uses 1, last_seq 10" "$NAI_A" "$SPI_A" uses=1 last_seq=10
 snap M1 "$NS_MN"
@@ -387,7 +387,9 @@ snap S1
 check_deltas "replayed seq: replay +1, bu_accepted 0, auth_fail 0" replay=1 bu_accepted=0 auth_fail=0
 hbu_check "older seq 3: BA 135 seq 14" "${ALICE[@]}" --seq 3 --lifetime 10 --ack --expect-ba status=135,seq=14
 hbu_check "seq 14+32768 (not newer modulo 2^16): BA 135 seq 14" "${ALICE[@]}" --seq 32782 --lifetime 10 --ack --expect-ba status=135,seq=14
-hbu_check "seq 14+32767 (newest possible): BA 0" "${ALICE[@]}" --seq 32781 --lifetime 10 --ack --expect-ba status=0
+# 100 units (400 s): the binding must still be there for the de-registration
+# of section 8, however long section 7 takes on a slow kernel.
+hbu_check "seq 14+32767 (newest possible): BA 0" "${ALICE[@]}" --seq 32781 --lifetime 100 --ack --expect-ba status=0
 check_sa "sa show: last_seq 32781" "$NAI_A" "$SPI_A" last_seq=32781
 check_binding "binding seq 32781 back at $COA" "$HOA_A" seq=32781 "coa=$COA"
 
@@ -423,6 +425,7 @@ echo 7 >$PARAMS/replay_window_s
 # ================================================================ 8. de-registration
 diag "8. de-registration"
 hbu_check "de-registration with the MAC over the home address: BA 146" "${ALICE[@]}" --seq 32782 --lifetime 0 --ack --auth-coa "$HOA_A" --expect-ba status=146
+check_binding "de-registration: the binding of $HOA_A is there before" "$HOA_A" seq=32781
 mon_mark
 hbu_check "de-registration (lifetime 0, MAC over the care-of address): BA 0 lifetime 0" "${ALICE[@]}" --seq 32782 --lifetime 0 --ack --expect-ba status=0,lifetime=0
 if binding_absent "$HOA_A"; then ok "de-registration: binding deleted"; else not_ok "de-registration: binding deleted" "$(binding_get "$HOA_A")"; fi
@@ -465,6 +468,9 @@ echo pass >$PARAMS/bu_nokey
 
 # ================================================================ 10. sa del
 diag "10. sa del removes the SA and the bindings it authorised"
+# The binding of $HOA_B (section 2) must outlive the sa del below, however
+# long sections 3 to 9 took: refresh it.
+hbu_check "refresh the binding of $HOA_B (seq 700): BA 0" --nai "$NAI_B" --spi "$SPI_B" --key "$KB" --hoa "$HOA_B" --home --seq 700 --lifetime 100 --ack --expect-ba status=0
 hbu_check "BU for $NAI_F: BA 0" --nai "$NAI_F" --spi "$SPI_F" --key "$KF" --hoa "$HOA_F" --home --seq 1 --lifetime 60 --ack --expect-ba status=0
 mon_mark
 check "sa del nai $NAI_F (all its SAs)" cli "$NS_CN" sa del nai "$NAI_F"

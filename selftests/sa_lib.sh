@@ -138,6 +138,22 @@ binding_get() { # binding_get HOA [.FIELD]
 	cli "$NS_CN" -j binding show 2>/dev/null | jpick "hoa=$1" "${@:2}"
 }
 binding_absent() { ! binding_get "$1" >/dev/null; }
+# elapsed_s T0: whole seconds since T0 (an $EPOCHREALTIME), rounded up
+elapsed_s() { $PYTHON -c 'import math, sys, time; print(math.ceil(time.time() - float(sys.argv[1])))' "$1"; }
+# check_binding_lifetime NAME HOA GRANTED T0: the binding of HOA has at most
+# GRANTED seconds left, and at least GRANTED less the time elapsed since T0
+# (taken before the Binding Update was sent) and one second of rounding:
+# measured, so that it holds on a slow (debug, TCG) kernel too.
+check_binding_lifetime() {
+	local name=$1 hoa=$2 granted=$3 t0=$4 lt el
+	lt=$(binding_get "$hoa" .lifetime)
+	el=$(elapsed_s "$t0")
+	if [ -n "$lt" ] && [ "$lt" -le "$granted" ] && [ "$lt" -ge $((granted - el - 1)) ]; then
+		ok "$name ($lt s left, ${el} s after the BU)"
+	else
+		not_ok "$name" "want $((granted - el - 1))..$granted s left (${el} s since the BU was sent), got '${lt}'"
+	fi
+}
 check_binding() { # check_binding NAME HOA KEY=VALUE...
 	local name=$1 hoa=$2 j
 	shift 2
