@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Write the seed corpus for mh_fuzz: valid and edge-case Mobility Headers.
+"""Write the seed corpora of the fuzz targets: valid and edge-case Mobility
+Headers.
 
   gen_corpus.py [DIR]     (default: corpus/ next to this script)
 
-Each seed is a bare MH (Payload Proto first), as mh_parse() sees it.
+DIR/mh_fuzz/: each seed a bare MH (Payload Proto first), as mh_parse() sees
+it. DIR/{auth,fbu,cookie,rr}_fuzz/: the seeds of that message family in the
+typed targets' format (typed_fuzz.c): a selector octet (MH Type, or the
+cookie option type), the Reserved octet, then the MH from offset 6.
 """
 import os
 import struct
@@ -101,16 +105,50 @@ SEEDS = {
     "bad_proto": bytes([6]) + v.BU[1:],
     "max_len": fin(hdr(0, b"\0\0") + padn(257) * 7 + padn(2048 - 8 - 7 * 257)),
     "short": b"\x3b\x00\x05",
+    # care-of test cookie (option type 18 = the default cookie_opt_type):
+    # timestamp(2) | care-of address(16) | MAC(12)
+    "bu_altcoa_cookie": fin(hdr(5, bu_body()) + padn(10) + opt(3, v.COA)
+                            + opt(18, b"\x00\x2a" + v.COA + b"\xc1" * 12)),
+    "bu_cookie_short": fin(hdr(5, bu_body()) + padn(10) + opt(3, v.COA)
+                           + opt(18, b"\x00\x2a" + v.COA)),
+    "bu_cookie_twice": fin(hdr(5, bu_body()) + padn(10) + opt(3, v.COA)
+                           + opt(18, b"\x00\x2a" + v.COA + b"\xc1" * 12)
+                           + opt(18, b"\x00\x2b" + v.COA + b"\xc2" * 12)),
+    # RFC 4285 with Replay Protection (8n+2) and an MN-ID before the MAC
+    "bu_mnid_replay_mnha": fin(hdr(5, bu_body()) + opt(8, b"\x01ab@c.d")
+                               + padn(5) + opt(10, bytes(range(8)))
+                               + padn(3) + auth(1, 256, b"\xa1" * 12), pad=False),
 }
+
+# The message family of each typed target: selector octet per MH Type.
+FAMILIES = {
+    "auth_fuzz": {5: 0, 6: 1},
+    "fbu_fuzz": {8: 0, 9: 1},
+    "cookie_fuzz": {5: 18},
+    "rr_fuzz": {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, 6: 5, 0: 6},
+}
+
+
+def write(d, name, data):
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(bytes(data))
 
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "corpus")
-    os.makedirs(out, exist_ok=True)
     for name, data in SEEDS.items():
-        with open(os.path.join(out, name), "wb") as f:
-            f.write(bytes(data))
-    print("# %d seeds in %s" % (len(SEEDS), out))
+        write(os.path.join(out, "mh_fuzz"), name, data)
+    n = len(SEEDS)
+    for target, sel in FAMILIES.items():
+        for name, data in SEEDS.items():
+            if len(data) < 8 or data[0] != 59 or data[2] not in sel:
+                continue
+            # the typed targets set Header Len, Checksum and the padding
+            write(os.path.join(out, target), name,
+                  bytes([sel[data[2]], data[3]]) + data[6:(data[1] + 1) * 8])
+            n += 1
+    print("# %d seeds in %s" % (n, out))
 
 
 if __name__ == "__main__":
