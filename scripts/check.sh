@@ -15,7 +15,8 @@
 #
 # Environment: CHECK_SKIP="fuzz sparse ..." leaves stages out (ids: deps cli
 # clitest unit fuzz spec sparse checkpatch dkms pkg module vm router); KERNELS="k1 k2" overrides
-# scripts/kernels.sh; FUZZ_SECONDS (default 30); CHECK_VM_TESTS (default: all);
+# scripts/kernels.sh; FUZZ_SECONDS (per fuzz target, two at a time; default
+# 20); CHECK_VM_TESTS (default: all);
 # CHECK_PARALLEL_VMS=0|1 (default 1 with two or more CPUs).
 set -uo pipefail
 
@@ -26,7 +27,7 @@ mkdir -p "$LOGDIR"
 RESULTS=$LOGDIR/results.tap
 : >"$RESULTS"
 T0=$SECONDS
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 MAKE=${MAKE:-make}
 
 skipped_stage() { [[ " ${CHECK_SKIP:-} " == *" $1 "* ]]; }
@@ -118,8 +119,8 @@ fi
 stage cli "build the CLI (make -C userspace)" $MAKE -C userspace
 stage clitest "CLI host tests (make -C userspace check)" $MAKE -C userspace check
 stage unit "host unit tests (make -C selftests/unit run)" $MAKE -C selftests/unit run
-stage fuzz "fuzz run, ${FUZZ_SECONDS}s (make -C selftests/fuzz run)" \
-	$MAKE -C selftests/fuzz run FUZZ_SECONDS="$FUZZ_SECONDS"
+stage fuzz "fuzz run, ${FUZZ_SECONDS}s per target (make -C selftests/fuzz run)" \
+	$MAKE -C selftests/fuzz -j2 run FUZZ_SECONDS="$FUZZ_SECONDS"
 if [ -f selftests/spec_check.py ]; then
 	stage spec "netlink spec check (make spec)" $MAKE spec
 else

@@ -38,25 +38,6 @@ size_t touch(const struct mh_seg *seg, int n, const __u8 *mh, size_t len,
 }
 
 /* An option offset is 0 or lies in the option area. */
-/*
- * mh[from, to) is nothing but Pad1 and PadN options (RFC 6275 6.2.1): what
- * may follow an RFC 4285 authentication option.
- */
-static int pads_only(const __u8 *mh, size_t from, size_t to)
-{
-	while (from < to) {
-		if (mh[from] == 0) {
-			from++;
-			continue;
-		}
-		if (mh[from] != 1 || from + 2 > to ||
-		    from + 2 + mh[from + 1] > to)
-			return 0;
-		from += 2 + mh[from + 1];
-	}
-	return from == to;
-}
-
 static void in_opts(const struct mh_msg *m, unsigned int off, unsigned int sz)
 {
 	if (!off)

@@ -28,4 +28,23 @@ size_t touch(const struct mh_seg *seg, int n, const __u8 *mh, size_t len,
  */
 enum mh_err fuzz_check_mh(const uint8_t *data, size_t size, struct mh_msg *m);
 
+/*
+ * mh[from, to) is nothing but Pad1 and PadN options (RFC 6275 6.2.1): what
+ * may follow an RFC 4285 authentication option.
+ */
+static inline int pads_only(const __u8 *mh, size_t from, size_t to)
+{
+	while (from < to) {
+		if (mh[from] == 0) {
+			from++;
+			continue;
+		}
+		if (mh[from] != 1 || from + 2 > to ||
+		    from + 2 + mh[from + 1] > to)
+			return 0;
+		from += 2 + mh[from + 1];
+	}
+	return from == to;
+}
+
 #endif /* _MIP6SEC_FUZZ_CHECK_H */

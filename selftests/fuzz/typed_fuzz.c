@@ -119,10 +119,13 @@ static void check_family(const struct mh_msg *m, const __u8 *mh)
 		REQUIRE(m->mnaaa_data_len + MH_AUTH_FIXED ==
 			mh[m->auth_mnaaa + 1]);
 	}
-	/* no other option may follow the last authentication option */
+	/* only padding may follow the last authentication option */
 	if (m->auth_mnha && !m->auth_mnaaa)
-		REQUIRE(MH_AUTH_DATA_OFF(m->auth_mnha) + m->mnha_data_len ==
-			m->len);
+		REQUIRE(pads_only(mh, MH_AUTH_DATA_OFF(m->auth_mnha) +
+				  m->mnha_data_len, m->len));
+	if (m->auth_mnaaa)
+		REQUIRE(pads_only(mh, MH_AUTH_DATA_OFF(m->auth_mnaaa) +
+				  m->mnaaa_data_len, m->len));
 }
 #elif defined(FUZZ_FAMILY_FBU)
 static void check_family(const struct mh_msg *m, const __u8 *mh)
