@@ -125,8 +125,9 @@ EOF
 	ctest "mip6sec sa add nai a@b spi 300 use " "fbu mn-aaa mn-ha"
 	ctest "mip6sec sa add nai a@b spi 300 use mn-ha replay " "seq timestamp"
 	ctest "mip6sec sa add nai a@b spi 300 use mn-ha emsk-file /dev/null " \
-		"-j -p emsk ha hoa key key-file lifetime msk msk-file par replay session-id usrk usrk-file usrk-len"
-	ctest "mip6sec derive mn-ha " "-j -p emsk ha session-id usrk"
+		"-j -p emsk ha hoa home-prefix kdf-profile key key-file lifetime msk msk-file par replay session-id usrk usrk-file usrk-len"
+	ctest "mip6sec derive mn-ha " "-j -p emsk ha kdf-profile session-id usrk"
+	ctest "mip6sec derive mn-ha kdf-profile " "draft rfc5295"
 	ctest "mip6sec stats show " "-a -j -p"
 	ctest "mip6sec monitor " "-t -ts help"
 	ctest "mip6sec -batch dist/mip6sec.con" "dist/mip6sec.conf"
