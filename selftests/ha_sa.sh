@@ -361,8 +361,9 @@ badopt_case "auth option not last (MN-ID after it)" auth-then-mnid 602
 # RFC 4285 gives the option alignment 4n+1 and "MUST be the last option",
 # but no rule against padding after it (RFC 6275 6.2.7 has one for BAD).
 snap S0
-hbu_check "auth option at 8n+1 followed by padding (PadN): accepted, BA 0" --nai "$NAI_B" --spi "$SPI_B" --key "$KB" --hoa "$COA" \
-	--seq 603 --lifetime 10 --ack --layout auth-then-pad --expect-ba status=0
+# An address of bob's home prefix that no binding uses yet.
+hbu_check "auth option at 8n+1 followed by padding (PadN): accepted, BA 0" --nai "$NAI_B" --spi "$SPI_B" --key "$KB" --hoa 2001:db8:2::603 --home \
+	--seq 603 --lifetime 1 --ack --layout auth-then-pad --expect-ba status=0
 snap S1
 check_deltas "auth option followed by padding: bu_accepted +1, mh_bad_opt 0, auth_fail 0" bu_accepted=1 mh_bad_opt=0 auth_fail=0
 if wait_for 1 mh_delivered 5 "$COA" 603; then not_ok "auth option followed by padding: not passed to userspace" "$(grep '"seq": 603,' "$MHOUT")"; else ok "auth option followed by padding: not passed to userspace"; fi
