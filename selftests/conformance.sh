@@ -129,7 +129,8 @@ sleep 0.3
 # ================================================================ 2. MN-AAA
 diag "2. RFC 4285 5.2: MN-AAA"
 # RFC 4285 5.2: "If mobility SPI has the well-known value HMAC_SHA1_SPI,
-# then hash_fn() is HMAC_SHA1" (HMAC_SHA1_SPI is 3, RFC 4285 8; paraphrase).
+# then hash_fn() is HMAC_SHA1" (HMAC_SHA1_SPI is 3, RFC 4285 8; IANA's
+# registry).
 # Both SAs of NAI_A may register its two home addresses (HOA1, HOA2).
 check "2. sa add nai $NAI_A spi 3 use mn-aaa (HMAC_SHA1_SPI)" cli "$NS_CN" sa add nai "$NAI_A" spi 3 use mn-aaa key "$K_AAA" home-prefix "$HOA1/127"
 check "2. sa add nai $NAI_A spi $SPI_AHA use mn-ha" cli "$NS_CN" sa add nai "$NAI_A" spi "$SPI_AHA" use mn-ha key "$K_AHA" home-prefix "$HOA1/127"
@@ -223,7 +224,7 @@ check_binding "9. binding unchanged (seq 12, $COA)" "$HOA_R" seq=12 "coa=$COA"
 diag "12. RFC 6275 9.5.1: sequence numbers of a sequence-number SA are the binding's"
 check "sa add nai $NAI_S spi $SPI_S use mn-ha home-prefix $HOA_S1/127 (two home addresses)" cli "$NS_CN" sa add nai "$NAI_S" spi "$SPI_S" use mn-ha key "$K_S" home-prefix "$HOA_S1/127"
 S=(--nai "$NAI_S" --spi "$SPI_S" --key "$K_S" --home)
-# RFC 4285 5.1 (paraphrase): the replay protection "may use the Sequence
+# RFC 4285 5.1: the replay protection mechanism "may use the Sequence
 # number as specified in RFC 3775"; RFC 6275 9.5.1: "If the receiving node
 # has no Binding Cache entry for the indicated home address, it MUST accept
 # any Sequence Number value in a received Binding Update from this mobile
@@ -325,8 +326,9 @@ if [ "$HAVE_CRYPTO" = 1 ] && mn_start; then
 	check_deltas "11. no cookie sent: cookie_sent 0, bu_ipsec_rejected +1" cookie_sent=0 bu_ipsec_rejected=1
 
 	# 11. RFC 4727: 0x1e is an experimental destination option type, action
-	# 00: skip it (RFC 8200 4.2, paraphrase). One in a header of its own in
-	# front of the HAO and ESP is another node's experiment, not the mark.
+	# 00: "skip over this option and continue processing the header" (RFC
+	# 8200 4.2). One in a header of its own in front of the HAO and ESP is
+	# another node's experiment, not the mark.
 	snap S0
 	mn_check "11. HAO + ESP with an option 0x1e in a Destination Options header before: no Binding Error" \
 		udp "${I[@]}" --marker x1e --exp-dstopt --expect-none

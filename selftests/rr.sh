@@ -379,8 +379,9 @@ nonce_case() { # nonce_case STATUS WHAT BU-ARGS...
 nonce_case 136 "home nonce index $UNK unknown" --hidx "$UNK" --cidx "$CIDX2" --htok "$Z64"
 nonce_case 137 "care-of nonce index $UNK unknown" --hidx "$IDX1" --cidx "$UNK" --ctok "$Z64"
 nonce_case 138 "both nonce indices unknown" --hidx "$UNK" --cidx "$UNK" --htok "$Z64" --ctok "$Z64"
-# 9.5.4: "If the Binding Update was rejected, a Binding Acknowledgement
-# MUST be sent" (paraphrase), A or not.
+# 9.5.4 (paraphrase): a Binding Update rejected because of an expired
+# nonce index (among other reasons) is answered with a Binding
+# Acknowledgement whether or not its A bit is set.
 rrbu "both unknown, A clear: BA 138 all the same" \
 	--hoa "$HOA1" --coa "$COA2" --hidx "$UNK" --cidx "$UNK" --htok "$Z64" --ctok "$Z64" --seq 121 --lifetime 10 \
 	--expect-ba status=138,lifetime=0
