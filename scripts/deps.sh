@@ -16,6 +16,8 @@ PACKAGES=(
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-source-6.12
+	# debug kernel (scripts/kdebug.sh): built from linux-source-6.12
+	flex bison bc libelf-dev
 	libnl-3-dev libnl-genl-3-dev libssl-dev
 	# checks: sparse, checkpatch (linux-source-6.12), libFuzzer, DKMS
 	sparse clang libclang-rt-14-dev dkms
