@@ -4,7 +4,9 @@
 # over 9p, puts a tmpfs overlay on it, makes it the root and runs the guest driver.
 # Parameters come from the kernel command line (the kernel hands unknown
 # name=value words to init as environment): m6root (project tree), m6ko,
-# m6cli, m6tests (comma separated). The verdict leaves through isa-debug-exit.
+# m6cli, m6tests (comma separated), m6env (a file of variables for the
+# tests), m6out (a read-write share, mounted at the same path). The verdict
+# leaves through isa-debug-exit.
 export PATH=/bin
 
 mount -t devtmpfs dev /dev 2>/dev/null
@@ -52,6 +54,11 @@ case "$m6root" in
 		overlay "/mnt/root$m6root" || die "cannot mount $m6root"
 	;;
 esac
+# The read-write share for results the tests keep (run.sh: VMDIR/out).
+if [ -n "$m6out" ]; then
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 m6out "/mnt/root$m6out" ||
+		die "cannot mount $m6out read-write"
+fi
 [ -d /mnt/root/sys/kernel/debug ] && mount -t debugfs debugfs /mnt/root/sys/kernel/debug 2>/dev/null
 
 # TAP channel: second UART, raw so the host file gets the bytes unchanged.
@@ -70,7 +77,7 @@ mount --move /mnt/root / || die "cannot move the root"
 exec chroot . /usr/bin/env -i \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root TERM=dumb LANG=C.UTF-8 \
-	m6root="$m6root" m6ko="$m6ko" m6cli="$m6cli" m6tests="$m6tests" \
+	m6root="$m6root" m6ko="$m6ko" m6cli="$m6cli" m6tests="$m6tests" m6env="$m6env" \
 	/bin/bash -c '
 bash "$m6root/selftests/vm/guest.sh"
 rc=$?

@@ -5,8 +5,10 @@
 # over 9p, and run the mip6sec selftests against MODULE_KO inside it.
 #
 #   selftests/vm/run.sh KVER MODULE_KO [TEST...]
+#   selftests/vm/run.sh --list default|debug
 #
-# KVER       a kernel with /boot/vmlinuz-KVER and /lib/modules/KVER on this host
+# KVER       a kernel with /boot/vmlinuz-KVER and /lib/modules/KVER on this host,
+#            or any release with VM_KERNEL and VM_MODDIR set (scripts/kdebug.sh)
 # MODULE_KO  path of mip6sec.ko built for KVER, or "none" (no module)
 # TEST       names of selftests/NAME.sh (default: the list in DEFAULT_TESTS), or
 #            "true" (boot, chroot, report one passing test: a harness check)
@@ -17,9 +19,47 @@
 # build/vm/KVER/console.log and printed (prefixed) on failure.
 #
 # Environment: VM_DIR (see below), VM_TIMEOUT (s, default 1800), VM_SMP (default 1: faster than 2 under TCG), VM_MEM (MiB,
-# default 1024), MIP6SEC_CLI (default userspace/mip6sec), VM_VERBOSE=1 (always
-# print the console log), VM_APPEND (more kernel command line, e.g. fips=1).
+# default 1024, 2048 with VM_DEBUG), MIP6SEC_CLI (default userspace/mip6sec), VM_VERBOSE=1 (always
+# print the console log), VM_APPEND (more kernel command line, e.g. fips=1),
+# VM_KERNEL and VM_MODDIR (kernel image and modules directory instead of
+# /boot/vmlinuz-KVER and /lib/modules/KVER).
+#
+# VM_DEBUG=1 is for a debug kernel (scripts/kdebug.sh: KASAN, lockdep,
+# kmemleak, UBSAN, ...): the kernel is booted with panic_on_warn=0,
+# ignore_loglevel and kasan_multi_shot so that one run reports every splat;
+# the guest charges each report to the test during which it appeared, checks
+# that lockdep is still on and that no taint appeared, and ends with kmemleak
+# scans with the module loaded and after rmmod (selftests/vm/guest.sh).
+#
+# The guest tests see TEST_TIMEOUT and every STRESS_* variable of this
+# environment, and may write to $M6_OUT (VMDIR/out on the host, shared
+# read-write; the stress test keeps its corpus there).
 set -euo pipefail
+
+# What make check runs; demo.sh and bench_cn.sh are run by make demo/bench,
+# router.sh (MODULE_KO "none": it installs the packages) by its own stage.
+DEFAULT_TESTS=(netlink params hooks unload cn_kbm rr rr_coexist cn_scale ha_sa fbu eap_keys eap_e2e ipsec ipsec_ike conformance hardening ynl)
+# The debug kernel runs every test of the default list except these, which
+# spend their time in userspace daemons at the debug kernel's 3-4x
+# slowdown: eap_keys never loads the module (freeradius and eapol_test
+# only), eap_e2e's module paths are ha_sa's and fbu's, ipsec_ike's (charon)
+# are ipsec's; plus the stress test. A new test lands in the debug run by
+# being in DEFAULT_TESTS. See "Testing" in Documentation/mip6sec.rst.
+DEBUG_EXCLUDE=(eap_keys eap_e2e ipsec_ike)
+DEBUG_EXTRA=(stress)
+if [ "${1:-}" = --list ]; then
+	case "${2:-default}" in
+	default) printf '%s\n' "${DEFAULT_TESTS[@]}" ;;
+	debug)
+		for t in "${DEFAULT_TESTS[@]}"; do
+			[[ " ${DEBUG_EXCLUDE[*]} " == *" $t "* ]] || echo "$t"
+		done
+		printf '%s\n' "${DEBUG_EXTRA[@]}"
+		;;
+	*) echo "run.sh: --list default|debug" >&2; exit 1 ;;
+	esac
+	exit 0
+fi
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$ROOT/selftests/vm
@@ -33,19 +73,17 @@ K=$1
 KO=$2
 shift 2
 TESTS=("$@")
-# What make check runs; demo.sh and bench_cn.sh are run by make demo/bench,
-# router.sh (MODULE_KO "none": it installs the packages) by its own stage.
-DEFAULT_TESTS=(netlink params hooks unload cn_kbm rr rr_coexist cn_scale ha_sa fbu eap_keys eap_e2e ipsec ipsec_ike conformance hardening ynl)
 [ ${#TESTS[@]} -gt 0 ] || TESTS=("${DEFAULT_TESTS[@]}")
 
+VM_DEBUG=${VM_DEBUG:-0}
 VM_TIMEOUT=${VM_TIMEOUT:-1800}
 VM_SMP=${VM_SMP:-1}
-VM_MEM=${VM_MEM:-1024}
+VM_MEM=${VM_MEM:-$([ "$VM_DEBUG" = 1 ] && echo 2048 || echo 1024)}
 CLI=${MIP6SEC_CLI:-$ROOT/userspace/mip6sec}
 
-KIMG=/boot/vmlinuz-$K
-MODDIR=/lib/modules/$K
-[ -r "$KIMG" ] || { echo "run.sh: $KIMG not found (install linux-image-$K)" >&2; exit 2; }
+KIMG=${VM_KERNEL:-/boot/vmlinuz-$K}
+MODDIR=${VM_MODDIR:-/lib/modules/$K}
+[ -r "$KIMG" ] || { echo "run.sh: $KIMG not found (install linux-image-$K, or set VM_KERNEL)" >&2; exit 2; }
 [ -r "$MODDIR/modules.dep" ] || { echo "run.sh: $MODDIR/modules.dep not found" >&2; exit 2; }
 command -v qemu-system-x86_64 >/dev/null || { echo "run.sh: qemu-system-x86_64 missing (scripts/deps.sh)" >&2; exit 2; }
 
@@ -68,6 +106,18 @@ if [ "$KO" != none ]; then
 		echo "run.sh: warning: $KO was built for $kv, not $K" >&2
 fi
 INITRD=$VMDIR/initramfs.cpio.gz
+# Read-write share for what the tests keep (the rest of the guest's tree is a
+# tmpfs overlay): the same path inside as outside.
+OUTDIR=$VMDIR/out
+mkdir -p "$OUTDIR"
+# What the guest tests get from this environment, read by guest.sh.
+GUESTENV=$VMDIR/guest.env
+{
+	printf 'M6_OUT=%q\nM6_DEBUG=%q\nM6_SMP=%q\n' "$OUTDIR" "$VM_DEBUG" "$VM_SMP"
+	for v in TEST_TIMEOUT ${!STRESS_*}; do
+		[ -z "${!v+x}" ] || printf '%s=%q\n' "$v" "${!v}"
+	done
+} >"$GUESTENV"
 CONSOLE=$VMDIR/console.log
 TAPFILE=$VMDIR/tap.txt
 
@@ -152,8 +202,13 @@ fi
 
 # ---------------------------------------------------------------- boot
 join() { local IFS=,; echo "$*"; }
-APPEND="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 quiet loglevel=4 no_timer_check"
-APPEND+=" m6root=$ROOT m6ko=$KO m6cli=$CLI m6tests=$(join "${TESTS[@]}")"
+if [ "$VM_DEBUG" = 1 ]; then
+	# every report, not only the first; all of them on the console
+	APPEND="console=ttyS0 panic=-1 oops=panic panic_on_warn=0 ignore_loglevel kasan_multi_shot no_timer_check"
+else
+	APPEND="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 quiet loglevel=4 no_timer_check"
+fi
+APPEND+=" m6root=$ROOT m6ko=$KO m6cli=$CLI m6tests=$(join "${TESTS[@]}") m6env=$GUESTENV m6out=$OUTDIR"
 [ -z "${VM_APPEND:-}" ] || APPEND+=" $VM_APPEND"
 
 rm -f "$TAPFILE" "$CONSOLE"
@@ -165,6 +220,7 @@ timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
 	-display none -monitor none \
 	-serial "file:$CONSOLE" -serial "file:$TAPFILE" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$OUTDIR",mount_tag=m6out,security_model=none,multidevs=remap \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-no-reboot </dev/null
 qrc=$?
@@ -195,6 +251,12 @@ n=$((ntap + 1))
 if [ "$qrc" -eq 1 ] || [ "$qrc" -eq 3 ]; then
 	echo "ok $n vm: $K boot to verdict in ${secs}s"
 else
+	# charge a crash or a hang to the test that was running
+	running=$(tr -d '\r' <"$CONSOLE" 2>/dev/null | sed -n 's/^guest: ---- \([^ ]*\) start .*/\1/p' | tail -n 1)
+	ended=$(tr -d '\r' <"$CONSOLE" 2>/dev/null | sed -n 's/^guest: ---- \([^ ]*\) exit .*/\1/p' | tail -n 1)
+	if [ -n "$running" ] && [ "$running" != "$ended" ]; then
+		verdict+=" during test $running"
+	fi
 	echo "not ok $n vm: $K: $verdict (${secs}s)"
 fi
 echo "1..$n"
@@ -204,5 +266,10 @@ if [ "$qrc" -ne 1 ] || [ "${VM_VERBOSE:-0}" = 1 ]; then
 	tr -d '\r' <"$CONSOLE" | sed 's/^/# console: /'
 	echo "# ---- end of console log ----"
 fi
+# how long each test took in the guest (for the test lists, see --list)
+durations=$(tr -d '\r' <"$CONSOLE" 2>/dev/null | awk '
+	/^guest: ---- [^ ]+ start / { t = $3; s = $5; sub(/s$/, "", s); st[t] = s }
+	/^guest: ---- [^ ]+ exit / { t = $3; e = $NF; sub(/s$/, "", e); if (t in st) printf "%s %.0fs, ", t, e - st[t] }')
+[ -z "$durations" ] || echo "# test durations in the guest: ${durations%, }"
 echo "# vm $K: $verdict, ${secs}s"
 [ "$qrc" -eq 1 ]
