@@ -4,6 +4,9 @@
 #
 #   make                 module (./mip6sec.ko) and CLI (userspace/mip6sec)
 #   make check           everything the CI runs (see scripts/check.sh)
+#   make fuzz [FUZZ_SECS=N]  every libFuzzer target N seconds (default 60)
+#   make kdebug          build (or find cached) the debug kernel (KASAN, lockdep...)
+#   make vm-debug [TESTS="a b"]  selftests on the debug kernel (default: its list)
 #   make demo            boot a VM and show the module at work
 #   make bench           measure the packet path in a VM (ratios)
 #   make install         the module (signed when a key is there) and install-user
@@ -39,7 +42,7 @@ LINUX_SOURCE_TARBALL ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.*.t
 KERNEL_SOURCES := $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/mip6sec.h
 
 .PHONY: all module cli check demo bench fuzz unit spec sparse checkpatch install \
-	install-user man deb ksrc dkms-install dkms-uninstall clean kdir help
+	install-user man deb ksrc dkms-install dkms-uninstall clean kdir help kdebug vm-debug
 
 all: module cli
 
@@ -124,6 +127,22 @@ $(DEB_DEBS) &: $(DEB_SOURCES)
 fuzz:
 	$(MAKE) -C selftests/fuzz run
 
+kdebug:
+	bash scripts/kdebug.sh build
+
+# The module built against the debug kernel's headers (build/KVER/), then
+# the VM selftests with VM_DEBUG=1 (every kernel report fails the run).
+vm-debug: cli
+	@set -e; eval "$$(bash scripts/kdebug.sh build)"; \
+	rm -rf build/mod-$$KDBG_KVER && mkdir -p build/mod-$$KDBG_KVER build/$$KDBG_KVER && \
+	cp -a Kbuild kernel include build/mod-$$KDBG_KVER/ && \
+	$(MAKE) -C $$KDBG_KDIR M=$(CURDIR)/build/mod-$$KDBG_KVER modules && \
+	cp build/mod-$$KDBG_KVER/mip6sec.ko build/$$KDBG_KVER/ && \
+	VM_DEBUG=1 VM_KERNEL=$$VM_KERNEL VM_MODDIR=$$VM_MODDIR VM_DIR=$(CURDIR)/build/vm/dbg \
+	VM_SMP=$${VM_SMP:-2} VM_TIMEOUT=$${VM_TIMEOUT:-4800} TEST_TIMEOUT=$${TEST_TIMEOUT:-1800} \
+		bash selftests/vm/run.sh $$KDBG_KVER build/$$KDBG_KVER/mip6sec.ko \
+		$(if $(TESTS),$(TESTS),$$(bash selftests/vm/run.sh --list debug))
+
 check:
 	bash scripts/check.sh
 
@@ -190,4 +209,4 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'

@@ -2,33 +2,57 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything "make check" runs, in stages: dependencies (as root), the CLI,
-# host unit tests, a short fuzz run, the netlink spec check, sparse and
-# checkpatch, then for every kernel of scripts/kernels.sh the module build and
-# the selftests in a qemu VM (selftests/vm/run.sh).
+# host unit tests, a short fuzz run of every libFuzzer target, the netlink
+# spec check, sparse and checkpatch, DKMS; for every kernel of
+# scripts/kernels.sh the module build and the selftests in a qemu VM
+# (selftests/vm/run.sh); and the debug kernel (scripts/kdebug.sh: KASAN,
+# lockdep, kmemleak, UBSAN, ...) with its own selftest list and the stress
+# test (selftests/stress.sh) on two vCPUs.
+#
+# Scheduling (two CPUs; see "Testing" in Documentation/mip6sec.rst): the
+# longest chain is debug kernel build -> module -> debug selftest VM, so it
+# starts first and runs at normal priority; everything else (host stages,
+# the Debian kernels' VMs, the stress VM) runs at nice CHECK_NICE (5) and
+# takes the CPU time the chain leaves, with time limits for a shared CPU. Module builds happen in private copies of
+# the source (build/mod-KVER), so they may overlap.
 #
 # Every stage prints a header line; its output is kept in build/check/ID.log.
 # Every TAP "ok"/"not ok" line of every stage is collected; a stage that
 # prints none gets one result from its exit status, and a stage that fails
 # without saying which test failed gets a "not ok" of its own. The last line
 # is "N passed, N failed, N skipped"; the exit status is non-zero when
-# anything failed.
+# anything failed. build/check/times.txt has when each stage ran.
 #
 # Environment: CHECK_SKIP="fuzz sparse ..." leaves stages out (ids: deps cli
-# clitest unit fuzz spec sparse checkpatch dkms pkg module vm router); KERNELS="k1 k2" overrides
-# scripts/kernels.sh; FUZZ_SECONDS (per fuzz target, two at a time; default
-# 20); CHECK_VM_TESTS (default: all);
-# CHECK_PARALLEL_VMS=0|1 (default 1 with two or more CPUs).
+# clitest unit fuzz spec sparse checkpatch dkms pkg module vm router kdebug
+# dbgmodule dbgvm stress; kdebug leaves out the whole debug kernel); KERNELS="k1 k2"
+# overrides scripts/kernels.sh; FUZZ_SECONDS (per target, default 10);
+# CHECK_VM_TESTS (Debian kernels, default: run.sh's list); CHECK_DBG_TESTS
+# (debug kernel, default: run.sh --list debug without stress);
+# STRESS_SECONDS (default 150) and STRESS_SEED; CHECK_PARALLEL_VMS=0|1
+# (default 1 with two or more CPUs); CHECK_NICE (default 5);
+# CHECK_VM_TIMEOUT and CHECK_DBG_TIMEOUT (s per VM, default 4800).
 set -uo pipefail
+# One compound command, read before it runs: editing this file during a
+# run does not change the run.
+{
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 2
 LOGDIR=$ROOT/build/check
 mkdir -p "$LOGDIR"
 RESULTS=$LOGDIR/results.tap
+TIMES=$LOGDIR/times.txt
 : >"$RESULTS"
+: >"$TIMES"
 T0=$SECONDS
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+STRESS_SECONDS=${STRESS_SECONDS:-150}
+export STRESS_SECONDS
+[ -z "${STRESS_SEED:-}" ] || export STRESS_SEED
 MAKE=${MAKE:-make}
+CHECK_NICE=${CHECK_NICE:-5}
+NICE=(nice -n "$CHECK_NICE")
 
 skipped_stage() { [[ " ${CHECK_SKIP:-} " == *" $1 "* ]]; }
 
@@ -49,9 +73,24 @@ collect() {
 	fi
 }
 
+# cpu_children VAR: CPU seconds (user + system) used so far by the
+# waited-for children of this shell, and theirs, into VAR (the builtin
+# must run in this shell, not in a command substitution)
+cpu_children() {
+	local f=$LOGDIR/.times.$BASHPID
+	builtin times >"$f"
+	printf -v "$1" %s "$(awk 'NR == 2 {
+		n = split($0, f, " "); t = 0
+		for (i = 1; i <= n; i++) { split(f[i], a, "m"); t += a[1] * 60 + a[2] }
+		printf "%d", t + 0.5 }' "$f")"
+	rm -f "$f"
+}
+# stage_time ID START [CPU]: one line of build/check/times.txt
+stage_time() { echo "$1 $(($2 - T0)) $((SECONDS - T0)) ${3:-?}" >>"$TIMES"; }
+
 # stage ID TITLE CMD...: run CMD, show and keep its output, collect results.
 stage() {
-	local id=$1 title=$2 rc t
+	local id=$1 title=$2 rc t c c1
 	shift 2
 	echo
 	echo "==== [$id] $title"
@@ -61,9 +100,12 @@ stage() {
 		return 0
 	fi
 	t=$SECONDS
+	cpu_children c
 	"$@" </dev/null 2>&1 | tee "$LOGDIR/$id.log"
 	rc=${PIPESTATUS[0]}
 	collect "$id" "$title" "$rc"
+	cpu_children c1
+	stage_time "$id" "$t" $((c1 - c))
 	echo "---- [$id] $title: exit $rc, $((SECONDS - t))s"
 	return "$rc"
 }
@@ -79,9 +121,15 @@ stage_bg() {
 		BG_PID[$id]=skip
 		return 0
 	fi
-	echo "---- [$id] $title: started in the background"
+	echo "---- [$id] $title: started in the background at $((SECONDS - T0))s"
 	BG_T0[$id]=$SECONDS
-	"$@" </dev/null >"$LOGDIR/$id.log" 2>&1 &
+	(
+		"$@" </dev/null >"$LOGDIR/$id.log" 2>&1
+		rc=$?
+		cpu_children c
+		echo "$c" >"$LOGDIR/$id.cpu"
+		exit $rc
+	) &
 	BG_PID[$id]=$!
 }
 stage_wait() {
@@ -97,6 +145,7 @@ stage_wait() {
 	rc=$?
 	cat "$LOGDIR/$id.log"
 	collect "$id" "$title" "$rc"
+	stage_time "$id" "${BG_T0[$id]}" "$(cat "$LOGDIR/$id.cpu" 2>/dev/null)"
 	echo "---- [$id] $title: exit $rc, $((SECONDS - BG_T0[$id]))s (wall, in parallel)"
 	return "$rc"
 }
@@ -109,62 +158,110 @@ stage_skip() { # stage_skip ID TITLE REASON
 	echo "[$1] ok - $2 # SKIP $3" >>"$RESULTS"
 }
 
-# ------------------------------------------------------------------ host stages
+# build_module NICE KVER [KDIR]: the module for one kernel (at nice NICE),
+# built from a private copy of the source (build/mod-KVER), so that builds
+# may overlap; the result is build/KVER/mip6sec.ko.
+build_module() {
+	local n=$1 k=$2 kdir=${3:-/lib/modules/$2/build} src=$ROOT/build/mod-$2
+	rm -rf "$src" && mkdir -p "$src" "build/$k" &&
+		cp -a Kbuild kernel include "$src"/ &&
+		rm -f "build/$k/mip6sec.ko" &&
+		nice -n "$n" $MAKE -C "$kdir" M="$src" modules &&
+		cp "$src/mip6sec.ko" "build/$k/mip6sec.ko" &&
+		modinfo -F vermagic "build/$k/mip6sec.ko"
+}
+
+# ------------------------------------------------------------------ dependencies
 if [ "$(id -u)" -eq 0 ]; then
 	stage deps "dependencies (scripts/deps.sh)" bash scripts/deps.sh
 else
 	stage deps "dependencies (scripts/deps.sh --check, not root)" bash scripts/deps.sh --check
 fi
-
 stage cli "build the CLI (make -C userspace)" $MAKE -C userspace
-stage clitest "CLI host tests (make -C userspace check)" $MAKE -C userspace check
-stage unit "host unit tests (make -C selftests/unit run)" $MAKE -C selftests/unit run
-stage fuzz "fuzz run, ${FUZZ_SECONDS}s per target (make -C selftests/fuzz run)" \
-	$MAKE -C selftests/fuzz -j2 run FUZZ_SECONDS="$FUZZ_SECONDS"
-if [ -f selftests/spec_check.py ]; then
-	stage spec "netlink spec check (make spec)" $MAKE spec
-else
-	stage_skip spec "netlink spec check" "selftests/spec_check.py absent"
+
+# ------------------------------------------------------------------ debug kernel chain
+# Build (or find in the cache) the debug kernel, build the module against
+# it, run the debug selftest list in a VM; the stress test gets its own VM
+# with two vCPUs. Runs in the background from here on.
+DBG=0
+skipped_stage kdebug || DBG=1
+DBG_ENV=$LOGDIR/kdebug.env
+debug_build() {
+	KDBG_NICE=0 bash scripts/kdebug.sh build >"$DBG_ENV.tmp" && mv "$DBG_ENV.tmp" "$DBG_ENV" &&
+		cat "$DBG_ENV"
+}
+debug_module() {
+	# shellcheck disable=SC1090
+	. "$DBG_ENV" && build_module 0 "$KDBG_KVER" "$KDBG_KDIR"
+}
+DBG_TESTS=${CHECK_DBG_TESTS:-$(bash selftests/vm/run.sh --list debug | grep -vx stress | tr '\n' ' ')}
+# debug_vm VMDIR SMP NICE TEST...: a VM of the debug kernel; a test may take
+# 3-4 times as long as on a Debian kernel.
+debug_vm() {
+	local dir=$1 smp=$2 n=$3
+	shift 3
+	# shellcheck disable=SC1090
+	. "$DBG_ENV" &&
+		VM_DEBUG=1 VM_KERNEL=$VM_KERNEL VM_MODDIR=$VM_MODDIR VM_DIR=$ROOT/build/vm/$dir VM_SMP=$smp \
+			VM_TIMEOUT=${CHECK_DBG_TIMEOUT:-4800} TEST_TIMEOUT=${TEST_TIMEOUT:-1800} \
+			nice -n "$n" bash selftests/vm/run.sh "$KDBG_KVER" "build/$KDBG_KVER/mip6sec.ko" "$@"
+}
+if [ "$DBG" = 1 ]; then
+	# The chain's stages, one after the other, in one background job.
+	debug_chain() {
+		local t c c1
+		t=$SECONDS
+		cpu_children c
+		debug_build >"$LOGDIR/kdebug.log" 2>&1
+		echo $? >"$LOGDIR/kdebug.rc"
+		cpu_children c1
+		stage_time kdebug "$t" $((c1 - c))
+		[ "$(cat "$LOGDIR/kdebug.rc")" = 0 ] || return 1
+		t=$SECONDS
+		cpu_children c
+		debug_module >"$LOGDIR/dbgmodule.log" 2>&1
+		echo $? >"$LOGDIR/dbgmodule.rc"
+		cpu_children c1
+		stage_time dbgmodule "$t" $((c1 - c))
+		[ "$(cat "$LOGDIR/dbgmodule.rc")" = 0 ] || return 1
+		if ! skipped_stage dbgvm; then
+			# shellcheck disable=SC2086
+			stage_bg dbgvm "VM selftests, debug kernel (run.sh VM_DEBUG=1: $DBG_TESTS)" \
+				debug_vm dbg-list 1 0 $DBG_TESTS
+		fi
+		if ! skipped_stage stress; then
+			stage_bg stress "stress test, debug kernel, 2 vCPUs, ${STRESS_SECONDS}s (run.sh VM_DEBUG=1 stress)" \
+				debug_vm dbg-stress 2 "$CHECK_NICE" stress
+		fi
+		for id in dbgvm stress; do
+			[ -n "${BG_PID[$id]:-}" ] || continue
+			wait "${BG_PID[$id]}"
+			echo $? >"$LOGDIR/$id.rc"
+			stage_time "$id" "${BG_T0[$id]}" "$(cat "$LOGDIR/$id.cpu" 2>/dev/null)"
+		done
+	}
+	echo "---- [kdebug] debug kernel chain: started in the background (build or cache, module, VMs)"
+	debug_chain >"$LOGDIR/chain.log" 2>&1 &
+	CHAIN_PID=$!
 fi
 
+# ------------------------------------------------------------------ Debian kernels
 mapfile -t KVERS < <(bash scripts/kernels.sh)
 if [ ${#KVERS[@]} -lt 2 ]; then
 	echo "[kernels] not ok - both Debian kernels (6.1 and 6.12) are needed, found: ${KVERS[*]:-none}" >>"$RESULTS"
 	echo "check: both Debian kernels 6.1 and 6.12 are needed (scripts/deps.sh installs them), found: ${KVERS[*]:-none}"
 fi
-
-for k in "${KVERS[@]}"; do
-	stage "sparse-$k" "sparse, $k (make sparse KVER=$k)" $MAKE sparse KVER="$k"
-done
-stage checkpatch "checkpatch (make checkpatch)" $MAKE checkpatch
-if [ "$(id -u)" -eq 0 ]; then
-	stage dkms "DKMS add/build/remove (scripts/dkms-check.sh)" bash scripts/dkms-check.sh
-else
-	stage_skip dkms "DKMS add/build/remove" "needs root"
-fi
-# Before the module stages (it builds ./mip6sec.ko for "make install"); the
-# VM test router.sh installs the packages it leaves in build/deb/.
-stage pkg "packages, man page, completion, make install (scripts/pkg-check.sh)" \
-	bash scripts/pkg-check.sh
-
-# ------------------------------------------------------------------ per kernel
-build_module() { # build_module KVER
-	mkdir -p "build/$1" &&
-		rm -f mip6sec.ko "build/$1/mip6sec.ko" &&
-		$MAKE module KVER="$1" &&
-		cp mip6sec.ko "build/$1/mip6sec.ko" &&
-		modinfo -F vermagic "build/$1/mip6sec.ko"
-}
-# Module builds one after the other (they share ./mip6sec.ko); each VM run
-# starts as soon as its module is there. The VMs use one CPU each, so on a
-# machine with two or more CPUs they run side by side (CHECK_PARALLEL_VMS=0
-# runs them one after the other).
+# The VMs use one CPU each; on a machine with two or more CPUs they run side
+# by side (CHECK_PARALLEL_VMS=0 runs them one after the other).
 PARALLEL=${CHECK_PARALLEL_VMS:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}
 VM_IDS=()
 for k in "${KVERS[@]}"; do
-	if stage "module-$k" "module build, $k (make module KVER=$k)" build_module "$k"; then
+	if stage "module-$k" "module build, $k (make module KVER=$k, in build/mod-$k)" build_module "$CHECK_NICE" "$k"; then
 		# shellcheck disable=SC2086
-		set -- selftests/vm/run.sh "$k" "build/$k/mip6sec.ko" ${CHECK_VM_TESTS:-}
+		# They share the CPUs with the debug chain: time limits for a
+		# slower run than alone (a hang still ends in a timeout).
+		set -- env VM_TIMEOUT="${CHECK_VM_TIMEOUT:-4800}" TEST_TIMEOUT="${TEST_TIMEOUT:-1800}" \
+			"${NICE[@]}" bash selftests/vm/run.sh "$k" "build/$k/mip6sec.ko" ${CHECK_VM_TESTS:-}
 		if [ "$PARALLEL" = 1 ]; then
 			stage_bg "vm-$k" "VM selftests, $k (selftests/vm/run.sh)" "$@"
 			VM_IDS+=("vm-$k")
@@ -175,6 +272,33 @@ for k in "${KVERS[@]}"; do
 		stage_skip "vm-$k" "VM selftests, $k" "module did not build"
 	fi
 done
+
+# ------------------------------------------------------------------ host stages
+stage clitest "CLI host tests (make -C userspace check)" "${NICE[@]}" $MAKE -C userspace check
+stage unit "host unit tests (make -C selftests/unit run)" "${NICE[@]}" $MAKE -C selftests/unit run
+stage fuzz "fuzz run, ${FUZZ_SECONDS}s per target (make -C selftests/fuzz run)" \
+	"${NICE[@]}" $MAKE -C selftests/fuzz run FUZZ_SECS="$FUZZ_SECONDS"
+if [ -f selftests/spec_check.py ]; then
+	stage spec "netlink spec check (make spec)" "${NICE[@]}" $MAKE spec
+else
+	stage_skip spec "netlink spec check" "selftests/spec_check.py absent"
+fi
+for k in "${KVERS[@]}"; do
+	stage "sparse-$k" "sparse, $k (make sparse KVER=$k)" "${NICE[@]}" $MAKE sparse KVER="$k"
+done
+stage checkpatch "checkpatch (make checkpatch)" "${NICE[@]}" $MAKE checkpatch
+if [ "$(id -u)" -eq 0 ]; then
+	stage dkms "DKMS add/build/remove (scripts/dkms-check.sh)" "${NICE[@]}" bash scripts/dkms-check.sh
+else
+	stage_skip dkms "DKMS add/build/remove" "needs root"
+fi
+# The VM test router.sh installs the packages this stage leaves in
+# build/deb/ (it also builds ./mip6sec.ko for "make install"; the module
+# stages build in private copies).
+stage pkg "packages, man page, completion, make install (scripts/pkg-check.sh)" \
+	"${NICE[@]}" bash scripts/pkg-check.sh
+
+# ------------------------------------------------------------------ results
 for id in "${VM_IDS[@]}"; do
 	stage_wait "$id"
 done
@@ -186,7 +310,7 @@ case " ${CHECK_VM_TESTS:-fips} " in
 		[ -s "build/$k/mip6sec.ko" ] || continue
 		stage "vm-fips-$k" "VM selftests in FIPS mode, $k (fips=1)" \
 			env VM_APPEND=fips=1 VM_DIR="$ROOT/build/vm/$k-fips" \
-			selftests/vm/run.sh "$k" "build/$k/mip6sec.ko" fips
+			"${NICE[@]}" bash selftests/vm/run.sh "$k" "build/$k/mip6sec.ko" fips
 	done
 	;;
 esac
@@ -195,7 +319,8 @@ esac
 # pkg stage: no module under test is loaded, DKMS builds it in the VM.
 ROUTER_IDS=()
 for k in "${KVERS[@]}"; do
-	set -- selftests/vm/run.sh "$k" none router
+	set -- env VM_TIMEOUT="${CHECK_VM_TIMEOUT:-4800}" TEST_TIMEOUT="${TEST_TIMEOUT:-1800}" \
+		"${NICE[@]}" bash selftests/vm/run.sh "$k" none router
 	if [ "$PARALLEL" = 1 ]; then
 		stage_bg "router-$k" "README router path and packages, $k (selftests/router.sh)" "$@"
 		ROUTER_IDS+=("router-$k")
@@ -207,19 +332,58 @@ for id in "${ROUTER_IDS[@]}"; do
 	stage_wait "$id"
 done
 
+# show a stage the debug chain ran: its log, results and time
+chain_stage() { # chain_stage ID TITLE
+	local id=$1 title=$2 rc
+	echo
+	echo "==== [$id] $title"
+	if skipped_stage "$id"; then
+		echo "ok - $title # SKIP CHECK_SKIP"
+		echo "[$id] ok - $title # SKIP CHECK_SKIP" >>"$RESULTS"
+		return 0
+	fi
+	if [ ! -f "$LOGDIR/$id.rc" ]; then
+		stage_skip "$id" "$title" "an earlier stage of the debug chain failed"
+		return 0
+	fi
+	rc=$(cat "$LOGDIR/$id.rc")
+	cat "$LOGDIR/$id.log"
+	collect "$id" "$title" "$rc"
+	echo "---- [$id] $title: exit $rc, $(awk -v i="$id" '$1 == i { print $3 - $2 }' "$TIMES")s (wall, in parallel)"
+}
+if [ "$DBG" = 1 ]; then
+	wait "$CHAIN_PID"
+	chain_stage kdebug "debug kernel (scripts/kdebug.sh build: cache or build)"
+	chain_stage dbgmodule "module build, debug kernel"
+	chain_stage dbgvm "VM selftests, debug kernel (run.sh VM_DEBUG=1)"
+	chain_stage stress "stress test, debug kernel, 2 vCPUs (run.sh VM_DEBUG=1 stress)"
+else
+	stage_skip kdebug "debug kernel, its VM selftests and the stress test" "CHECK_SKIP"
+fi
+
 # ------------------------------------------------------------------ summary
 failed=$(grep -E '^\[[^]]*\] not ok( |$)' "$RESULTS" | grep -viE '# *(skip|todo)' || true)
 nskip=$(grep -ciE '^\[[^]]*\] (ok|not ok)( |$).*# *skip' "$RESULTS")
+ntodo=$(grep -ciE '^\[[^]]*\] not ok( |$).*# *todo' "$RESULTS")
 nfail=$(grep -c . <<<"$failed")
 [ -n "$failed" ] || nfail=0
 ntotal=$(grep -cE '^\[[^]]*\] (ok|not ok)( |$)' "$RESULTS")
-npass=$((ntotal - nfail - nskip))
+npass=$((ntotal - nfail - nskip - ntodo))
 
+echo
+echo "==== schedule (seconds from the start: stage, start, end, wall, CPU used)"
+sort -n -k2 "$TIMES" | awk '{ printf "  %-28s %5d %5d %6ds %6ss\n", $1, $2, $3, $3 - $2, $4 }'
 echo
 echo "==== summary ($((SECONDS - T0))s, results in ${RESULTS#"$ROOT"/})"
 if [ "$nfail" -gt 0 ]; then
 	echo "failed:"
 	echo "$failed" | sed 's/^/  /'
 fi
+if [ "$ntodo" -gt 0 ]; then
+	echo "known to fail (TODO, not counted as failures):"
+	grep -iE '^\[[^]]*\] not ok( |$).*# *todo' "$RESULTS" | sed 's/^/  /'
+fi
 echo "$npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" -eq 0 ]
+exit
+}

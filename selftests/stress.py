@@ -82,6 +82,16 @@ TX = {k: PFX[k] + '2' for k in KINDS}               # the sender's address on th
 COAS = {k: [PFX[k] + '%x' % (0x10 + i) for i in range(4)] for k in KINDS}
 HOAS = ['2001:db8:b0::%x' % (i + 1) for i in range(16)]
 NAIS = ['mn%d@stress.example' % i for i in range(8)]
+
+
+# What each NAI's home agent SAs may register (an SA names a home address
+# or a home prefix): its home address, or its /64 home prefix.
+def home_of(nai):
+    return '2001:db8:b1::%x' % (NAIS.index(nai) + 1)
+
+
+def home_prefix_of(nai):
+    return '2001:db8:b2:%x::' % (NAIS.index(nai) + 1)
 SPI_BASE = 0x1000
 ESP_SPI = 0x2001
 ESP_ENC = hashlib.sha256(b'stress esp enc').digest()[:16]
@@ -375,6 +385,7 @@ class Gen:
             nai = r.choice(NAIS)
             spi = SPI_BASE + NAIS.index(nai) * 4 + r.randrange(2)
             sub = r.choice([mn.AUTH_MN_HA, mn.AUTH_MN_AAA])
+            hoa = r.choice([home_of(nai), home_prefix_of(nai) + '%x' % r.randrange(1, 4), hoa])
             ts = mn.ntp_from_unix(time.time()) if r.random() < 0.5 else None
             mtype = r.choice([mn.MH_BU, mn.MH_BU, mn.MH_FBU])
             mh, offs = mn.mh4285(mtype, r.getrandbits(16), mn.BU_A | (mn.BU_H if r.random() < .5 else 0),
@@ -767,6 +778,11 @@ def churn(seed, stop_path, result_path):
                 if r.random() < 0.6:
                     a = dict(nai=nai.encode().hex(), spi=spi,
                              sa_use=r.choice([1, 2, 3]), key=sa_key(nai, spi).hex())
+                    if a['sa_use'] != 3 and r.random() < 0.5:
+                        a['hoa'] = home_of(nai)
+                    elif a['sa_use'] != 3:
+                        a['home_prefix'] = 'ip6:' + home_prefix_of(nai)
+                        a['home_prefix_len'] = 64
                     if r.random() < 0.3:
                         a['replay'] = r.choice([1, 2])
                     err, _ = nls['mh'].req('sa-add', **a)
@@ -782,7 +798,8 @@ def churn(seed, stop_path, result_path):
                 # an SA that expires by itself (not in the model)
                 nai = 'exp%d@stress.example' % r.randrange(4)
                 err, _ = nls['mh'].req('sa-add', nai=nai.encode().hex(), spi=0x3000 + r.randrange(4),
-                                       sa_use=1, key=os.urandom(20).hex(), lifetime=r.choice([1, 2]))
+                                       sa_use=1, key=os.urandom(20).hex(), lifetime=r.choice([1, 2]),
+                                       hoa='2001:db8:b3::%x' % (int(nai[3]) + 1))
                 count('sa-add-lifetime', err)
             elif k < 0.62:
                 ns = r.choice(list(nls))
@@ -845,7 +862,7 @@ def netns_churn(seed, stop_path, result_path):
                 nl = Nl()
                 nl.req('kbm-add', hoa=NETNS_HOA, key=kbm_key(NETNS_HOA).hex())
                 nl.req('sa-add', nai=b'ns@stress.example'.hex(), spi=0x4000, sa_use=1,
-                       key=sa_key('ns', 1).hex())
+                       key=sa_key('ns', 1).hex(), hoa=NETNS_HOA)
                 sk = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
                 opts, bad_off = mn.bu_layout('std')
                 for s in range(1, 1 + r.randrange(1, 4)):
