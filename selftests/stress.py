@@ -106,7 +106,8 @@ NETNS_COA = '2001:db8:ff::2'
 # receiver (see the accounting in run_checks()).
 MH_ERRORS = ('mh_bad_proto', 'mh_bad_len', 'mh_truncated', 'mh_bad_csum', 'mh_bad_opt',
              'mh_unknown_type')
-HAO_OUTCOMES = ('hao_accepted', 'hao_dropped', 'hao_audited', 'hao_ipsec', 'hao_bu', 'hao_deferred')
+HAO_OUTCOMES = ('hao_accepted', 'hao_dropped', 'hao_audited', 'hao_ipsec', 'hao_bu', 'hao_deferred',
+                'hao_stack')
 # Binding Update outcomes: each BU should end in exactly one of these.
 BU_OUTCOMES = ('bu_accepted', 'bu_passed', 'bu_nokey_dropped', 'auth_fail', 'replay', 'bc_full',
                'bu_no_mnid', 'bu_unknown_spi', 'bu_hoa_mismatch', 'ts_missing', 'ts_mismatch',
@@ -716,7 +717,10 @@ PARAM_VALUES = {
     'cookie_ba_status': ['128', '250', '255', '127'],
     'cookie_window_s': ['1', '30', '32768'],
     'cookie_secret_period_s': ['1', '300'],
-    'cookie_opt_type': ['18', '200', '9', '256'],
+    'cookie_opt_type': ['0', '18', '200', '9', '256'],
+    'rr': ['kernel', 'userspace', 'both'],
+    'rr_ratelimit': ['0', '1', '100', '100001'],
+    'rr_nonce_lifetime_s': ['8', '240', '7', '241'],
 }
 
 
@@ -990,13 +994,14 @@ def run_checks(s0, s1, sent):
     xd = {c: s1[k]['xfrm'].get(c, 0) - s0[k]['xfrm'].get(c, 0) for c in s1[k]['xfrm'] if c.startswith('XfrmIn')}
     xerr = sum(xd.values())
     # what went on to xfrm: deferred and accepted on the first pass, and
-    # audited on either pass; each is an xfrm error or a decrypted packet
+    # audited or left to the stack on either pass; each is an xfrm error
+    # or a decrypted packet
     lo = d(k, 'hao_deferred') + d(k, 'hao_accepted')
-    check(lo <= xerr + dec <= lo + d(k, 'hao_audited'),
+    check(lo <= xerr + dec <= lo + d(k, 'hao_audited') + d(k, 'hao_stack'),
           'm6s-esp: ESP the module let through is accounted for by xfrm',
-          'xfrm errors %d (%s) + decrypted %d; deferred %d accepted %d audited %d'
+          'xfrm errors %d (%s) + decrypted %d; deferred %d accepted %d audited %d stack %d'
           % (xerr, ' '.join('%s=%d' % (c, v) for c, v in xd.items() if v), dec, d(k, 'hao_deferred'),
-             d(k, 'hao_accepted'), d(k, 'hao_audited')))
+             d(k, 'hao_accepted'), d(k, 'hao_audited'), d(k, 'hao_stack')))
 
     # m6s-frag: what reassembled (and atomic fragments).
     k = 'frag'
