@@ -68,7 +68,7 @@ echo "guest: kernel $(uname -r), tests: ${TESTS[*]}, module: $KO"
 # debugobjects, list debugging, refcount and reference trackers. The
 # out-of-tree taint and unsigned-module notices are expected.
 BAD_RE='BUG|WARNING|Oops|KASAN|UBSAN|[Ll]eak|refcount|ref_tracker|Call Trace|general protection|kernel panic|list_(add|del) corruption|stack-protector|rcu.*stall|hung_task|blocked for more than|double free|use-after-free|slab-out-of-bounds|ODEBUG|unreferenced object|suspicious RCU usage|sleeping function called|scheduling while atomic|possible (circular|recursive) locking|inconsistent lock state|lock held when returning'
-OK_RE='taints kernel|module verification failed|kmemleak: Kernel memory leak detector initialized|ODEBUG: selftest passed|ODEBUG: [0-9]+ of [0-9]+ active objects replaced'
+OK_RE='taints kernel|rcu:[[:space:]]+RCU callback double-/use-after-free debug is enabled|module verification failed|kmemleak: Kernel memory leak detector initialized|ODEBUG: selftest passed|ODEBUG: [0-9]+ of [0-9]+ active objects replaced'
 # Taint bits that are expected: O (out-of-tree module), E (unsigned module).
 TAINT_OK=$(((1 << 12) | (1 << 13)))
 taint_base=$(($(cat /proc/sys/kernel/tainted) & ~TAINT_OK))
