@@ -111,14 +111,12 @@ HAO_OUTCOMES = ('hao_accepted', 'hao_dropped', 'hao_audited', 'hao_ipsec', 'hao_
 # Binding Update outcomes: each BU should end in exactly one of these.
 BU_OUTCOMES = ('bu_accepted', 'bu_passed', 'bu_nokey_dropped', 'auth_fail', 'replay', 'bc_full',
                'bu_no_mnid', 'bu_unknown_spi', 'bu_hoa_mismatch', 'ts_missing', 'ts_mismatch',
-               'bu_ipsec')
+               'bu_ipsec', 'bu_bad_addr', 'rr_nonce_expired')
 # Where kernel/bu.c, ha.c and ipsec.c end a BU without one of those (read
 # from the code): reported, not hidden, when the BU sum does not close.
-BU_SILENT = ('destination not unicast (bu.c: dropped)',
-             'kbm_and_ipsec=ipsec overrides the Kbm (bu.c: BA 129)',
+BU_SILENT = ('kbm_and_ipsec=ipsec overrides the Kbm (bu.c: BA 129)',
              'sequence number refused, kbm_wrap=refuse (bu.c: BA 129)',
              'de-registration of a binding made by another way (bu.c: BA 129)',
-             'care-of address not global (bu.c: BA 174)',
              'binding cache refusal other than full (bu.c: BA 129/130)',
              'RFC 4285 rejections with a status but no counter (ha.c: 129, 174)')
 
@@ -840,7 +838,9 @@ def churn(seed, stop_path, result_path):
         err, rep = nls[ns].req('kbm-get', dump=True)
         final['kbm_' + ns] = sorted(x.get('hoa') for x in rep)
     err, rep = nls['mh'].req('sa-get', dump=True)
-    final['sa'] = sorted('%s/%s' % (bytes.fromhex(x['nai']).decode(errors='replace') if isinstance(x.get('nai'), str)
+    # the NAI is NUL-terminated in replies (a string attribute)
+    final['sa'] = sorted('%s/%s' % (bytes.fromhex(x['nai']).decode(errors='replace').rstrip('\0')
+                                    if isinstance(x.get('nai'), str)
                                     else x.get('nai'), x.get('spi')) for x in rep)
     res = {'ops': ops,
            'model_kbm_mh': sorted(model['kbm']['mh']), 'model_kbm_hao': sorted(model['kbm']['hao']),
