@@ -29,7 +29,7 @@
 # overrides scripts/kernels.sh; FUZZ_SECONDS (per target, default 10);
 # CHECK_VM_TESTS (Debian kernels, default: run.sh's list); CHECK_DBG_TESTS
 # (debug kernel, default: run.sh --list debug without stress);
-# STRESS_SECONDS (default 150) and STRESS_SEED; CHECK_PARALLEL_VMS=0|1
+# STRESS_SECONDS (default 120) and STRESS_SEED; CHECK_PARALLEL_VMS=0|1
 # (default 1 with two or more CPUs); CHECK_NICE (default 5);
 # CHECK_VM_TIMEOUT and CHECK_DBG_TIMEOUT (s per VM, default 4800).
 set -uo pipefail
@@ -47,7 +47,7 @@ TIMES=$LOGDIR/times.txt
 : >"$TIMES"
 T0=$SECONDS
 FUZZ_SECONDS=${FUZZ_SECONDS:-10}
-STRESS_SECONDS=${STRESS_SECONDS:-150}
+STRESS_SECONDS=${STRESS_SECONDS:-120}
 export STRESS_SECONDS
 [ -z "${STRESS_SEED:-}" ] || export STRESS_SEED
 MAKE=${MAKE:-make}
