@@ -4,6 +4,7 @@
 #
 #   make                 module (./mip6sec.ko) and CLI (userspace/mip6sec)
 #   make check           everything the CI runs (see scripts/check.sh)
+#   make check-debug     make check, and the debug kernel with the stress test
 #   make fuzz [FUZZ_SECS=N]  every libFuzzer target N seconds (default 60)
 #   make kdebug          build (or find cached) the debug kernel (KASAN, lockdep...)
 #   make vm-debug [TESTS="a b"]  selftests on the debug kernel (default: its list)
@@ -42,7 +43,7 @@ LINUX_SOURCE_TARBALL ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.*.t
 KERNEL_SOURCES := $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/mip6sec.h
 
 .PHONY: all module cli check demo bench fuzz unit spec sparse checkpatch install \
-	install-user man deb ksrc dkms-install dkms-uninstall clean kdir help kdebug vm-debug
+	install-user man deb ksrc dkms-install dkms-uninstall clean kdir help kdebug vm-debug check-debug
 
 all: module cli
 
@@ -146,6 +147,11 @@ vm-debug: cli
 check:
 	bash scripts/check.sh
 
+# make check and the debug kernel chain (scripts/kdebug.sh, the debug
+# selftest list, the stress test): about an hour on two CPUs.
+check-debug:
+	CHECK_DEBUG=1 bash scripts/check.sh
+
 demo:
 	bash scripts/demo.sh
 
@@ -209,4 +215,4 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
