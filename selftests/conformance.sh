@@ -51,16 +51,8 @@ grep -q '^name *: stdrng' /proc/crypto 2>/dev/null || modprobe -q ansi_cprng
 for m in crypto-authenc crypto-cbc crypto-seqiv crypto-echainiv; do
 	modprobe -q "$m" 2>/dev/null
 done
-netns_setup_or_skip
-
-TMP=$(mktemp -d)
 . "$SELFTESTS_DIR/sa_lib.sh"
-cleanup() {
-	mn_stop
-	netns_cleanup
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+sa_test_begin
 
 HA=$ADDR_CN
 COA=$ADDR_MN

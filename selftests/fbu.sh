@@ -31,16 +31,8 @@ require_cmd ip tshark
 require_cli
 require_module
 ktap_print_header
-netns_setup_or_skip
-
-TMP=$(mktemp -d)
 . "$SELFTESTS_DIR/sa_lib.sh"
-cleanup() {
-	mn_stop
-	netns_cleanup
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+sa_test_begin
 
 PAR=$ADDR_CN
 NCOA=$ADDR_MN		# new care-of address: the FBU's source

@@ -36,16 +36,8 @@ require_cmd ip tshark
 require_cli
 require_module
 ktap_print_header
-netns_setup_or_skip
-
-TMP=$(mktemp -d)
 . "$SELFTESTS_DIR/sa_lib.sh"
-cleanup() {
-	mn_stop
-	netns_cleanup
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+sa_test_begin
 
 HA=$ADDR_CN
 COA=$ADDR_MN

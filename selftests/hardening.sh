@@ -48,18 +48,12 @@ require_cmd ip unshare
 require_cli
 require_module
 ktap_print_header
-netns_setup_or_skip
-
-TMP=$(mktemp -d)
 . "$SELFTESTS_DIR/sa_lib.sh"
-cleanup() {
-	mn_stop
-	netns_cleanup
-	rm -rf "$TMP"
-	[ -n "${USERNS_SYSCTL:-}" ] && sysctl -qw kernel.unprivileged_userns_clone="$USERNS_SYSCTL"
-	return 0
+# run by sa_test_end, when the test exits
+sa_test_cleanup() {
+	[ -z "${USERNS_SYSCTL:-}" ] || sysctl -qw kernel.unprivileged_userns_clone="$USERNS_SYSCTL"
 }
-trap cleanup EXIT
+sa_test_begin
 
 PARAMS=/sys/module/mip6sec/parameters
 HPY="$PYTHON $SELFTESTS_DIR/hardening.py"

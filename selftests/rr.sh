@@ -36,17 +36,9 @@ require_cmd ip
 require_cli
 require_module
 ktap_print_header
-netns_setup_or_skip
-
-TMP=$(mktemp -d)
 . "$SELFTESTS_DIR/sa_lib.sh"
 MNPY=$SELFTESTS_DIR/rr_mn.py
-cleanup() {
-	mn_stop
-	netns_cleanup
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+sa_test_begin
 
 CN=$ADDR_CN
 COA=$ADDR_MN		# care-of address

@@ -1,10 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Helpers shared by the mobility-SA selftests (ha_sa.sh: home agent with
-# RFC 4285, fbu.sh: FMIPv6 previous access router). Source it after lib.sh,
-# once the namespaces exist:
+# Helpers shared by the selftests that drive a scripted mobile node
+# (ha_sa.sh, fbu.sh, rr.sh, rr_coexist.sh, conformance.sh, hardening.sh).
+# Source it after lib.sh and the test's require_* checks:
 #
+#   setup      sa_test_begin: the namespaces (or skip the test), $TMP, and an
+#              EXIT trap that stops the MN, removes both and then calls
+#              sa_test_cleanup when the test defines it
 #   counters   snap S0; ...; snap S1; check_deltas NAME counter=N ... (lib.sh)
 #   events     mon_start; mon_mark; ...; check_event NAME SECS EVENT KEY=VALUE...
 #   JSON       jpick [-c] KEY=VALUE... [.FIELD]  (stdin: array, object or lines)
@@ -19,6 +22,23 @@ EAPKDF="$PYTHON $SELFTESTS_DIR/eapkdf.py"
 PARAMS=/sys/module/mip6sec/parameters
 
 eapkdf() { $EAPKDF "$@"; }
+
+sa_test_begin() {
+	netns_setup_or_skip
+	TMP=$(mktemp -d)
+	MON=$TMP/monitor.out	# mon_start
+	MHOUT=$TMP/mh.out	# mhrecv_start
+	trap sa_test_end EXIT
+}
+sa_test_end() {
+	mn_stop
+	netns_cleanup
+	rm -rf "$TMP"
+	if declare -F sa_test_cleanup >/dev/null; then
+		sa_test_cleanup
+	fi
+	return 0
+}
 
 # ---------------------------------------------------------------- JSON
 # jpick [-c] [KEY=VALUE...] [.FIELD]: JSON on stdin (one array, one object,
@@ -76,7 +96,6 @@ PYEOF
 jpick() { $PYTHON -c "$JPICK_PY" "$@"; }
 
 # ---------------------------------------------------------------- events
-MON=${TMP:?}/monitor.out
 mon_start() { # the events of netns cn, as JSON lines, in $MON
 	cli "$NS_CN" -j monitor >"$MON" 2>&1 &
 	MON_PID=$!
@@ -103,7 +122,6 @@ check_no_event() { # check_no_event NAME SECONDS EVENT [KEY=VALUE...]
 }
 
 # ---------------------------------------------------------------- mh-recv (userspace delivery)
-MHOUT=$TMP/mh.out
 mhrecv_start() { # raw IPPROTO_MH socket in netns cn: what reaches userspace
 	ip netns exec "$NS_CN" "$PYTHON" "$MNPY" mh-recv 900 >"$MHOUT" 2>&1 &
 	bg_track $!
