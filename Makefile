@@ -3,8 +3,8 @@
 # mip6sec: top-level build. The module itself is built by Kbuild (see Kbuild).
 #
 #   make                 module (./mip6sec.ko) and CLI (userspace/mip6sec)
-#   make check           everything the CI runs (see scripts/check.sh)
-#   make check-debug     make check, and the debug kernel with the stress test
+#   make check           everything the CI runs (see scripts/check.sh), the
+#                        debug kernel and the stress test included
 #   make fuzz [FUZZ_SECS=N]  every libFuzzer target N seconds (default 60)
 #   make kdebug          build (or find cached) the debug kernel (KASAN, lockdep...)
 #   make vm-debug [TESTS="a b"]  selftests on the debug kernel (default: its list)
@@ -43,7 +43,7 @@ LINUX_SOURCE_TARBALL ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.*.t
 KERNEL_SOURCES := $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/mip6sec.h
 
 .PHONY: all module cli check demo bench fuzz unit spec sparse checkpatch install \
-	install-user man deb ksrc dkms-install dkms-uninstall clean kdir help kdebug vm-debug check-debug
+	install-user man deb ksrc dkms-install dkms-uninstall clean kdir help kdebug vm-debug
 
 all: module cli
 
@@ -146,11 +146,6 @@ vm-debug: cli
 
 check:
 	bash scripts/check.sh
-
-# make check and the debug kernel chain (scripts/kdebug.sh, the debug
-# selftest list, the stress test): about an hour on two CPUs.
-check-debug:
-	CHECK_DEBUG=1 bash scripts/check.sh
 
 demo:
 	bash scripts/demo.sh

@@ -3,18 +3,27 @@
 #
 # Everything "make check" runs, in stages: dependencies (as root), the CLI,
 # host unit tests, a short fuzz run of every libFuzzer target, the netlink
-# spec check, sparse and checkpatch, DKMS; for every kernel of
-# scripts/kernels.sh the module build and the selftests in a qemu VM
-# (selftests/vm/run.sh); and with CHECK_DEBUG=1 the debug kernel (scripts/kdebug.sh: KASAN,
-# lockdep, kmemleak, UBSAN, ...) with its own selftest list and the stress
-# test (selftests/stress.sh) on two vCPUs.
+# spec check, sparse and checkpatch, DKMS, Debian packages; for every
+# kernel of scripts/kernels.sh the module build and selftests in a qemu VM
+# (selftests/vm/run.sh), and README.md's router commands in a VM; the
+# debug kernel (scripts/kdebug.sh: KASAN, lockdep, kmemleak, UBSAN, ...)
+# with its own selftest list and the stress test (selftests/stress.sh) on
+# two vCPUs.
 #
-# Scheduling (two CPUs; see "Testing" in Documentation/mip6sec.rst): the
-# longest chain is debug kernel build -> module -> debug selftest VM, so it
-# starts first and runs at normal priority; everything else (host stages,
-# the Debian kernels' VMs, the stress VM) runs at nice CHECK_NICE (5) and
-# takes the CPU time the chain leaves, with time limits for a shared CPU. Module builds happen in private copies of
-# the source (build/mod-KVER), so they may overlap.
+# Which tests run on which kernel (two CPUs, 35 minutes with the debug
+# kernel cached; see "Scheduling" in Documentation/mip6sec.rst):
+#   debug kernel (6.12)  run.sh --list debug (the stress test in a VM of its own)
+#   Debian 6.12          every test but the debug kernel's (they ran on a 6.12)
+#   Debian 6.1           every test but run.sh --list one-kernel; the router
+#                        commands
+# With CHECK_DEBUG=0 there is no debug kernel, and every kernel runs every
+# test and the router commands.
+#
+# Scheduling: the debug kernel's build (when it is not cached) is the
+# longest chain (build -> module -> VMs), so it starts first at normal
+# priority; everything else, its VMs included, runs at nice CHECK_NICE (5)
+# with time limits for a shared CPU. Module builds happen in private copies
+# of the source (build/mod-KVER), so they may overlap.
 #
 # Every stage prints a header line; its output is kept in build/check/ID.log.
 # Every TAP "ok"/"not ok" line of every stage is collected; a stage that
@@ -23,13 +32,12 @@
 # is "N passed, N failed, N skipped"; the exit status is non-zero when
 # anything failed. build/check/times.txt has when each stage ran.
 #
-# Environment: CHECK_DEBUG=1 adds the debug kernel chain (make
-# check-debug; without it the chain's stages are one skipped result);
-# CHECK_SKIP="fuzz sparse ..." leaves stages out (ids: deps cli
+# Environment: CHECK_DEBUG=0 leaves the debug kernel chain out (its stages
+# are then one skipped result); CHECK_SKIP="fuzz sparse ..." leaves stages out (ids: deps cli
 # clitest unit fuzz spec sparse checkpatch dkms pkg module vm router kdebug
 # dbgmodule dbgvm stress; kdebug leaves out the whole debug kernel); KERNELS="k1 k2"
 # overrides scripts/kernels.sh; FUZZ_SECONDS (per target, default 10);
-# CHECK_VM_TESTS (Debian kernels, default: run.sh's list); CHECK_DBG_TESTS
+# CHECK_VM_TESTS (Debian kernels, default: see above); CHECK_DBG_TESTS
 # (debug kernel, default: run.sh --list debug without stress);
 # STRESS_SECONDS (default 120) and STRESS_SEED; CHECK_PARALLEL_VMS=0|1
 # (default 1 with two or more CPUs); CHECK_NICE (default 5);
@@ -185,13 +193,12 @@ stage cli "build the CLI (make -C userspace)" $MAKE -C userspace
 # Build (or find in the cache) the debug kernel, build the module against
 # it, run the debug selftest list in a VM; the stress test gets its own VM
 # with two vCPUs. Runs in the background from here on.
-# Only with CHECK_DEBUG=1 (make check-debug): on two CPUs the debug chain
-# and the Debian kernels' VMs together take about an hour, beyond the time
-# budget of make check (see "Testing" in Documentation/mip6sec.rst).
 DBG=0
-if [ "${CHECK_DEBUG:-0}" = 1 ] && ! skipped_stage kdebug; then
+if [ "${CHECK_DEBUG:-1}" != 0 ] && ! skipped_stage kdebug; then
 	DBG=1
 fi
+# The debug kernel's series (its source package, linux-source-SERIES).
+DBG_SERIES=$(sed -n 's/^SRCPKG=linux-source-//p' scripts/kdebug.sh)
 DBG_ENV=$LOGDIR/kdebug.env
 debug_build() {
 	KDBG_NICE=0 bash scripts/kdebug.sh build >"$DBG_ENV.tmp" && mv "$DBG_ENV.tmp" "$DBG_ENV" &&
@@ -201,44 +208,43 @@ debug_module() {
 	# shellcheck disable=SC1090
 	. "$DBG_ENV" && build_module 0 "$KDBG_KVER" "$KDBG_KDIR"
 }
-DBG_TESTS=${CHECK_DBG_TESTS:-$(bash selftests/vm/run.sh --list debug | grep -vx stress | tr '\n' ' ')}
-# debug_vm VMDIR SMP NICE TEST...: a VM of the debug kernel; a test may take
-# 3-4 times as long as on a Debian kernel.
+DBG_TESTS=${CHECK_DBG_TESTS:-$(bash selftests/vm/run.sh --list debug | grep -vx stress | paste -sd ' ')}
+# debug_vm VMDIR SMP TEST...: a VM of the debug kernel; a test may take 3-4
+# times as long as on a Debian kernel.
 debug_vm() {
-	local dir=$1 smp=$2 n=$3
-	shift 3
+	local dir=$1 smp=$2
+	shift 2
 	# shellcheck disable=SC1090
 	. "$DBG_ENV" &&
 		VM_DEBUG=1 VM_KERNEL=$VM_KERNEL VM_MODDIR=$VM_MODDIR VM_DIR=$ROOT/build/vm/$dir VM_SMP=$smp \
 			VM_TIMEOUT=${CHECK_DBG_TIMEOUT:-4800} TEST_TIMEOUT=${TEST_TIMEOUT:-1800} \
-			nice -n "$n" bash selftests/vm/run.sh "$KDBG_KVER" "build/$KDBG_KVER/mip6sec.ko" "$@"
+			"${NICE[@]}" bash selftests/vm/run.sh "$KDBG_KVER" "build/$KDBG_KVER/mip6sec.ko" "$@"
 }
 if [ "$DBG" = 1 ]; then
+	# chain_step ID FUNC: one step of the chain, its output in ID.log, its
+	# exit status in ID.rc, its time in times.txt
+	chain_step() {
+		local t=$SECONDS c c1 rc
+		cpu_children c
+		"$2" >"$LOGDIR/$1.log" 2>&1
+		rc=$?
+		echo "$rc" >"$LOGDIR/$1.rc"
+		cpu_children c1
+		stage_time "$1" "$t" $((c1 - c))
+		return "$rc"
+	}
 	# The chain's stages, one after the other, in one background job.
 	debug_chain() {
-		local t c c1
-		t=$SECONDS
-		cpu_children c
-		debug_build >"$LOGDIR/kdebug.log" 2>&1
-		echo $? >"$LOGDIR/kdebug.rc"
-		cpu_children c1
-		stage_time kdebug "$t" $((c1 - c))
-		[ "$(cat "$LOGDIR/kdebug.rc")" = 0 ] || return 1
-		t=$SECONDS
-		cpu_children c
-		debug_module >"$LOGDIR/dbgmodule.log" 2>&1
-		echo $? >"$LOGDIR/dbgmodule.rc"
-		cpu_children c1
-		stage_time dbgmodule "$t" $((c1 - c))
-		[ "$(cat "$LOGDIR/dbgmodule.rc")" = 0 ] || return 1
+		chain_step kdebug debug_build || return 1
+		chain_step dbgmodule debug_module || return 1
 		if ! skipped_stage dbgvm; then
 			# shellcheck disable=SC2086
 			stage_bg dbgvm "VM selftests, debug kernel (run.sh VM_DEBUG=1: $DBG_TESTS)" \
-				debug_vm dbg-list 1 0 $DBG_TESTS
+				debug_vm dbg-list 1 $DBG_TESTS
 		fi
 		if ! skipped_stage stress; then
 			stage_bg stress "stress test, debug kernel, 2 vCPUs, ${STRESS_SECONDS}s (run.sh VM_DEBUG=1 stress)" \
-				debug_vm dbg-stress 2 "$CHECK_NICE" stress
+				debug_vm dbg-stress 2 stress
 		fi
 		for id in dbgvm stress; do
 			[ -n "${BG_PID[$id]:-}" ] || continue
@@ -261,19 +267,44 @@ fi
 # The VMs use one CPU each; on a machine with two or more CPUs they run side
 # by side (CHECK_PARALLEL_VMS=0 runs them one after the other).
 PARALLEL=${CHECK_PARALLEL_VMS:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}
+# in_series KVER: KVER is of the debug kernel's series (6.12)
+in_series() { [[ $1 == "$DBG_SERIES".* ]]; }
+# With the debug kernel, and a Debian kernel of its series to run the
+# one-kernel tests: the lists of the header, and the router commands on
+# the other kernels only.
+SPLIT=0
+if [ "$DBG" = 1 ] && [ -n "$DBG_SERIES" ]; then
+	for k in "${KVERS[@]}"; do
+		! in_series "$k" || SPLIT=1
+	done
+fi
+# vm_tests KVER: the selftests of KVER's VM
+vm_tests() {
+	local drop=()
+	if [ -n "${CHECK_VM_TESTS:-}" ]; then
+		echo "$CHECK_VM_TESTS"
+		return
+	fi
+	if [ "$SPLIT" = 1 ] && in_series "$1"; then
+		read -ra drop <<<"$DBG_TESTS"
+	elif [ "$SPLIT" = 1 ]; then
+		mapfile -t drop < <(bash selftests/vm/run.sh --list one-kernel)
+	fi
+	bash selftests/vm/run.sh --list default | grep -vxF -f <(printf '%s\n' "${drop[@]}" "") | paste -sd ' '
+}
 VM_IDS=()
 for k in "${KVERS[@]}"; do
 	if stage "module-$k" "module build, $k (make module KVER=$k, in build/mod-$k)" build_module "$CHECK_NICE" "$k"; then
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2046
 		# They share the CPUs with the debug chain: time limits for a
 		# slower run than alone (a hang still ends in a timeout).
 		set -- env VM_TIMEOUT="${CHECK_VM_TIMEOUT:-4800}" TEST_TIMEOUT="${TEST_TIMEOUT:-1800}" \
-			"${NICE[@]}" bash selftests/vm/run.sh "$k" "build/$k/mip6sec.ko" ${CHECK_VM_TESTS:-}
+			"${NICE[@]}" bash selftests/vm/run.sh "$k" "build/$k/mip6sec.ko" $(vm_tests "$k")
 		if [ "$PARALLEL" = 1 ]; then
-			stage_bg "vm-$k" "VM selftests, $k (selftests/vm/run.sh)" "$@"
+			stage_bg "vm-$k" "VM selftests, $k (run.sh: $(vm_tests "$k"))" "$@"
 			VM_IDS+=("vm-$k")
 		else
-			stage "vm-$k" "VM selftests, $k (selftests/vm/run.sh)" "$@"
+			stage "vm-$k" "VM selftests, $k (run.sh: $(vm_tests "$k"))" "$@"
 		fi
 	else
 		stage_skip "vm-$k" "VM selftests, $k" "module did not build"
@@ -305,8 +336,25 @@ fi
 stage pkg "packages, man page, completion, make install (scripts/pkg-check.sh)" \
 	"${NICE[@]}" bash scripts/pkg-check.sh
 
+# README.md's router commands in a VM, with the packages of the pkg stage:
+# no module under test is loaded, DKMS builds it in the VM. On every kernel
+# but the debug kernel's series when the tests are split (the dkms stage
+# builds the DKMS package for every kernel).
+ROUTER_IDS=()
+for k in "${KVERS[@]}"; do
+	[ "$SPLIT" = 0 ] || ! in_series "$k" || continue
+	set -- env VM_TIMEOUT="${CHECK_VM_TIMEOUT:-4800}" TEST_TIMEOUT="${TEST_TIMEOUT:-1800}" \
+		VM_DIR="$ROOT/build/vm/$k-router" "${NICE[@]}" bash selftests/vm/run.sh "$k" none router
+	if [ "$PARALLEL" = 1 ]; then
+		stage_bg "router-$k" "README router path and packages, $k (selftests/router.sh)" "$@"
+		ROUTER_IDS+=("router-$k")
+	else
+		stage "router-$k" "README router path and packages, $k (selftests/router.sh)" "$@"
+	fi
+done
+
 # ------------------------------------------------------------------ results
-for id in "${VM_IDS[@]}"; do
+for id in "${VM_IDS[@]}" "${ROUTER_IDS[@]}"; do
 	stage_wait "$id"
 done
 # FIPS mode needs a boot of its own (fips=1): selftests/fips.sh, unless
@@ -321,23 +369,6 @@ case " ${CHECK_VM_TESTS:-fips} " in
 	done
 	;;
 esac
-
-# README.md's router commands in a VM per kernel, with the packages of the
-# pkg stage: no module under test is loaded, DKMS builds it in the VM.
-ROUTER_IDS=()
-for k in "${KVERS[@]}"; do
-	set -- env VM_TIMEOUT="${CHECK_VM_TIMEOUT:-4800}" TEST_TIMEOUT="${TEST_TIMEOUT:-1800}" \
-		"${NICE[@]}" bash selftests/vm/run.sh "$k" none router
-	if [ "$PARALLEL" = 1 ]; then
-		stage_bg "router-$k" "README router path and packages, $k (selftests/router.sh)" "$@"
-		ROUTER_IDS+=("router-$k")
-	else
-		stage "router-$k" "README router path and packages, $k (selftests/router.sh)" "$@"
-	fi
-done
-for id in "${ROUTER_IDS[@]}"; do
-	stage_wait "$id"
-done
 
 # show a stage the debug chain ran: its log, results and time
 chain_stage() { # chain_stage ID TITLE
@@ -366,7 +397,7 @@ if [ "$DBG" = 1 ]; then
 	chain_stage stress "stress test, debug kernel, 2 vCPUs (run.sh VM_DEBUG=1 stress)"
 else
 	stage_skip kdebug "debug kernel, its VM selftests and the stress test" \
-		"$(skipped_stage kdebug && echo CHECK_SKIP || echo 'CHECK_DEBUG=1 (make check-debug) runs them')"
+		"$(skipped_stage kdebug && echo CHECK_SKIP || echo CHECK_DEBUG=0)"
 fi
 
 # ------------------------------------------------------------------ summary
