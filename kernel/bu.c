@@ -132,8 +132,13 @@ u8 mip6sec_bu_seq_check(struct mip6sec_net *mn, struct mip6sec_bu *bu,
 				     bu->ack.seq);
 		return MH_BA_SEQ_OUT_OF_WINDOW;
 	default:
-		if (bu->m->type == MH_FBU)
-			mip6sec_stat_inc(mn, MIP6SEC_STAT_FBU_REPLAY);
+		mip6sec_stat_inc(mn, bu->m->type == MH_FBU ?
+				 MIP6SEC_STAT_FBU_REPLAY :
+				 MIP6SEC_STAT_BU_REFUSED);
+		net_info_ratelimited("%s for home address %pI6c: sequence numbers of the key used up (kbm_wrap=refuse)\n",
+				     bu->m->type == MH_FBU ?
+				     "Fast Binding Update" : "Binding Update",
+				     bu->hoa);
 		return MH_BA_PROHIBITED;
 	}
 }
@@ -163,8 +168,12 @@ static u8 bu_bind(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 	}
 	if (!bu->dereg) {
 		units = min_t(u32, m->lifetime, bu->max_lifetime / 4);
-		if (!units)		/* the key expires within 4 s */
+		if (!units) {		/* the key expires within 4 s */
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_REFUSED);
+			net_info_ratelimited("Binding Update for home address %pI6c: its key expires within 4 s\n",
+					     bu->hoa);
 			return MH_BA_INSUFFICIENT;
+		}
 		req.lifetime = units * 4;
 	}
 	switch (mip6sec_bcache_update(mn, &req)) {
@@ -187,6 +196,9 @@ static u8 bu_bind(struct mip6sec_net *mn, struct mip6sec_bu *bu)
 		mip6sec_stat_inc(mn, MIP6SEC_STAT_BC_FULL);
 		return MH_BA_INSUFFICIENT;
 	default:
+		mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_REFUSED);
+		net_info_ratelimited("Binding Update for home address %pI6c: no memory for the binding\n",
+				     bu->hoa);
 		return MH_BA_INSUFFICIENT;
 	}
 }

@@ -230,6 +230,7 @@ static enum mip6sec_step kbm_authorise(struct mip6sec_net *mn,
 {
 	if (!mip6sec_ipsec_overrides_kbm(mn, bu->hoa, bu->cn))
 		return MIP6SEC_STEP_OK;
+	mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_REFUSED);
 	net_info_ratelimited("Binding Update for home address %pI6c: authorised by IPsec only (kbm_and_ipsec=ipsec)\n",
 			     bu->hoa);
 	bu->ack.status = MH_BA_PROHIBITED;

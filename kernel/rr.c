@@ -253,10 +253,15 @@ static enum mip6sec_step rr_verify(struct mip6sec_net *mn,
 	status = rr_kbm(&mn->rr, bu);
 	if (status) {
 		/* 9.5.4: no Binding Authorization Data with 136-138. */
-		if (status != MH_BA_INSUFFICIENT)
+		if (status == MH_BA_INSUFFICIENT) {
+			mip6sec_stat_inc(mn, MIP6SEC_STAT_BU_REFUSED);
+			net_info_ratelimited("Binding Update for home address %pI6c from %pI6c: Kbm not computed\n",
+					     bu->hoa, &bu->p->src);
+		} else {
 			mip6sec_stat_inc(mn, MIP6SEC_STAT_RR_NONCE_EXPIRED);
-		net_info_ratelimited("Binding Update for home address %pI6c from %pI6c: nonce index unknown or expired\n",
-				     bu->hoa, &bu->p->src);
+			net_info_ratelimited("Binding Update for home address %pI6c from %pI6c: nonce index unknown or expired\n",
+					     bu->hoa, &bu->p->src);
+		}
 		bu->ack.status = status;
 		return MIP6SEC_STEP_REPLY;
 	}

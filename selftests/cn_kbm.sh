@@ -484,8 +484,13 @@ echo refuse >$PARAMS/kbm_wrap
 # Two refusals in a row to one address: lift the rate limit of refusals
 # (be_ratelimit_ms, checked in section 9) for them.
 echo 0 >$PARAMS/be_ratelimit_ms
+snap S0
 bu_check "kbm_wrap=refuse: a replay of seq 0 (now newer modulo 2^16) gets BA 129, authenticated" --hoa "$HOA_K" --key "$KK" --seq 0 --lifetime 10 --ack --expect-ba status=129
 bu_check "kbm_wrap=refuse: next BU (seq 32770) gets BA 129, authenticated" --hoa "$HOA_K" --key "$KK" --seq 32770 --lifetime 10 --ack --expect-ba status=129
+snap S1
+# Refused for a reason without a counter of its own: bu_refused.
+check_deltas "kbm_wrap=refuse: bu_rx, bu_refused +2; replay, auth_fail, bu_accepted 0" \
+	bu_rx=2 bu_refused=2 replay=0 auth_fail=0 bu_accepted=0
 echo 1000 >$PARAMS/be_ratelimit_ms
 check_binding "kbm_wrap=refuse: binding keeps seq 32769" "$HOA_K" "$COA" 32769
 echo allow >$PARAMS/kbm_wrap

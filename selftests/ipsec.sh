@@ -458,8 +458,13 @@ snap S1
 check_deltas "either: bu_ipsec +1" bu_ipsec=1 bu_ipsec_rejected=0
 check_binding "either: binding auth ipsec, seq 3, spi 0x1002" "$HOA_K" auth=ipsec seq=3 spi=4098
 echo ipsec >$PARAMS/kbm_and_ipsec
+snap S0
 bu_check "ipsec: Kbm BU (valid BAD) without IPsec: BA 129" --plain --src "$COA" --hoa "$HOA_K" --seq 4 --lifetime 50 --ack \
 	--altcoa "$COA" --bad --kbm "$KK" --expect-ba "status=129,lifetime=0,opts=any"
+snap S1
+# No reason counter of its own: bu_refused (Documentation, "Counters").
+check_deltas "ipsec: the refused Kbm BU: bu_rx, bu_refused +1; auth_fail, replay, bu_accepted 0" \
+	bu_rx=1 bu_refused=1 auth_fail=0 replay=0 bu_accepted=0
 check_binding "ipsec: binding unchanged (auth ipsec, seq 3)" "$HOA_K" auth=ipsec seq=3
 echo either >$PARAMS/kbm_and_ipsec
 

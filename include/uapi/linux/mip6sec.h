@@ -211,6 +211,10 @@ enum mip6sec_stat_attrs {
 					 * care-of address that is not unicast
 					 * routable: dropped
 					 */
+	MIP6SEC_STAT_BU_REFUSED,	/* BU refused with a status for a reason
+					 * without a counter of its own (the
+					 * log line says which)
+					 */
 
 	/* private: */
 	__MIP6SEC_STAT_MAX,
