@@ -80,6 +80,24 @@ rr_init() { # rr_init hoti|coti NAME ADDR [ARGS...]: IDX/TOK
 }
 hoti() { rr_init hoti "$@"; H_IDX=$IDX H_TOK=$TOK; }
 coti() { rr_init coti "$@"; C_IDX=$IDX C_TOK=$TOK; }
+# Nonces live rr_nonce_lifetime_s (240 s); on a slow kernel (the debug
+# kernel on a busy host took 8 minutes from section 1 to section 4) the
+# indices of sections 1 and 2 expire before the later sections use them.
+# rr_fresh asks for new ones (HoTI from HOA1, CoTI from COA and from COA2)
+# when they are more than 60 s old, measured, and only where no counter
+# window is open.
+TOK_T=$SECONDS
+rr_fresh() {
+	[ $((SECONDS - TOK_T)) -gt 60 ] || return 0
+	if mn hoti --cn "$CN" --hoa "$HOA1" && IDX1=$(out_get index) &&
+		mn coti --cn "$CN" --coa "$COA" && CIDX1=$(out_get index) &&
+		{ [ -z "${CIDX2:-}" ] || { mn coti --cn "$CN" --coa "$COA2" && CIDX2=$(out_get index); }; }; then
+		diag "keygen tokens more than 60 s old: new nonce indices $IDX1 (home), $CIDX1${CIDX2:+, $CIDX2} (care-of)"
+		TOK_T=$SECONDS
+	else
+		not_ok "new keygen tokens for $HOA1, $COA${CIDX2:+ and $COA2}" "$MN_OUT"
+	fi
+}
 rrbu() { # rrbu NAME ARGS...: an RR BU from mn
 	local name=$1
 	shift
@@ -243,6 +261,7 @@ diag "4. Binding Update authorised by return routability"
 # granted lifetime, in time units of 4 seconds". 5.2.6 (paraphrase): a
 # binding authorised by return routability lives at most
 # MAX_RR_BINDING_LIFETIME (section 12: 420 seconds).
+rr_fresh
 snap S0
 rrbu "RR BU seq 100, lifetime 200 (800 s) from $COA: BA 0, lifetime 105 (420 s), BAD keyed with SHA1(home | care-of token), RH2 $HOA1" \
 	--hoa "$HOA1" --coa "$COA" --hidx "$IDX1" --cidx "$CIDX1" --seq 100 --lifetime 200 --ack --expect-ba status=0,lifetime=105
@@ -251,6 +270,7 @@ check_deltas "RR BU: bu_rx, bu_accepted, ba_sent +1; auth_fail, replay, bu_passe
 	bu_rx=1 bu_accepted=1 ba_sent=1 auth_fail=0 replay=0 bu_passed=0 rr_nonce_expired=0
 check_binding "RR BU: binding of $HOA1 with coa $COA, seq 100, auth rr" "$HOA1" "coa=$COA" seq=100 auth=rr "cn=$CN"
 check_lifetime "RR BU: binding lifetime capped at 420 s" "$HOA1" 400 420
+rr_fresh
 snap S0
 echo 100 >$PARAMS/max_lifetime
 rrbu "max_lifetime=100: RR BU seq 101 lifetime 200: BA lifetime 25 (100 s)" \
@@ -265,6 +285,7 @@ check_deltas "two refreshes: bu_accepted, ba_sent +2; auth_fail, replay 0" bu_ac
 # RFC 6275 9.5.4: "If the node accepted the Binding Update, the Binding
 # Acknowledgement SHOULD NOT be sent" (when A is clear). Lifetime 100 (400
 # s) from here on: under emulation the next sections take minutes.
+rr_fresh
 snap S0
 rrbu "RR BU seq 103 without A: accepted, no BA" \
 	--hoa "$HOA1" --coa "$COA" --hidx "$IDX1" --cidx "$CIDX1" --seq 103 --lifetime 100 --expect-none
@@ -278,6 +299,7 @@ diag "5. Home Address option from the RR binding's care-of address"
 # accepted when a Binding Cache entry binds the home address to the
 # packet's source; otherwise it is dropped and a Binding Error (status 1)
 # sent (9.3.3).
+rr_fresh
 snap S0
 mn_check "HAO/UDP from $COA (the binding's): no Binding Error" \
 	hao-udp --cn "$CN" --hoa "$HOA1" --src "$COA" --marker rr1 --expect-none
@@ -285,6 +307,7 @@ if wait_for 5 udp_got rr1 "$HOA1"; then ok "HAO/UDP from $COA: delivered with th
 snap S1
 check_deltas "HAO/UDP from $COA: hao_rx, hao_accepted +1; hao_dropped, be_sent, hao_stack 0" \
 	hao_rx=1 hao_accepted=1 hao_dropped=0 be_sent=0 hao_stack=0
+rr_fresh
 snap S0
 mn_check "HAO/UDP from $COA2 (another care-of address): Binding Error status 1, every octet" \
 	hao-udp --cn "$CN" --hoa "$HOA1" --src "$COA2" --marker rr2 --expect-be status=1
@@ -299,6 +322,7 @@ diag "6. replay"
 # than the one of the last accepted Binding Update, the receiving node MUST
 # send back a Binding Acknowledgement with status code 135, and the last
 # accepted sequence number in its Sequence Number field.
+rr_fresh
 snap S0
 rrbu "replayed seq 103: BA 135 with BAD, Sequence Number 103 (the last accepted)" \
 	--hoa "$HOA1" --coa "$COA" --hidx "$IDX1" --cidx "$CIDX1" --seq 103 --lifetime 10 --ack --expect-ba status=135,seq=103
@@ -314,6 +338,7 @@ diag "7. care-of address moved"
 # (care-of address | nonce | 1))): a token received at one care-of address
 # does not authorise another. 9.5.1 (paraphrase): a Binding Update whose
 # Binding Authorization Data does not verify is silently discarded.
+rr_fresh
 snap S0
 rrbu "BU from $COA2 with the care-of token received at $COA: dropped, no BA" \
 	--hoa "$HOA1" --coa "$COA2" --hidx "$IDX1" --cidx "$CIDX1" --ctok-addr "$COA" --seq 110 --lifetime 10 --ack --expect-none
@@ -321,6 +346,7 @@ snap S1
 check_deltas "moved CoA, old token: auth_fail +1; bu_accepted, ba_sent 0" auth_fail=1 bu_accepted=0 ba_sent=0
 check_binding "moved CoA, old token: binding unchanged (coa $COA, seq 103)" "$HOA1" "coa=$COA" seq=103
 # An RR BU may replace an RR binding (rr-interface.md).
+rr_fresh
 snap S0
 rrbu "BU from $COA2 with the care-of token of $COA2: BA 0" \
 	--hoa "$HOA1" --coa "$COA2" --hidx "$IDX1" --cidx "$CIDX2" --seq 110 --lifetime 100 --ack --expect-ba status=0
@@ -341,6 +367,8 @@ auth_fail_case() { # auth_fail_case WHAT BU-ARGS...
 	snap S1
 	check_deltas "$what: auth_fail +1; bu_accepted, ba_sent, rr_nonce_expired 0" auth_fail=1 bu_accepted=0 ba_sent=0 rr_nonce_expired=0
 }
+# (the arguments are expanded before the function runs: new tokens first)
+rr_fresh
 auth_fail_case "last authenticator bit flipped" --seq 111 --flip 31:0x01
 auth_fail_case "covered bit flipped (sequence number)" --seq 111 --flip 7:0x02
 auth_fail_case "Kbm from the care-of token alone" --seq 111 --htok "$CT2"
@@ -368,6 +396,7 @@ nonce_case() { # nonce_case STATUS WHAT BU-ARGS...
 	check_deltas "$what: rr_nonce_expired, ba_sent +1; bu_accepted, auth_fail, replay 0" \
 		rr_nonce_expired=1 ba_sent=1 bu_accepted=0 auth_fail=0 replay=0
 }
+rr_fresh
 nonce_case 136 "home nonce index $UNK unknown" --hidx "$UNK" --cidx "$CIDX2" --htok "$Z64"
 nonce_case 137 "care-of nonce index $UNK unknown" --hidx "$IDX1" --cidx "$UNK" --ctok "$Z64"
 nonce_case 138 "both nonce indices unknown" --hidx "$UNK" --cidx "$UNK" --htok "$Z64" --ctok "$Z64"
@@ -379,6 +408,7 @@ rrbu "both unknown, A clear: BA 138 all the same" \
 	--expect-ba status=138,lifetime=0
 # Unauthenticated rejections are rate-limited like Binding Errors.
 echo 1000 >$PARAMS/be_ratelimit_ms
+rr_fresh
 snap S0
 rrbu "be_ratelimit_ms=1000: first BA 136 to $COA2" \
 	--hoa "$HOA1" --coa "$COA2" --hidx "$UNK" --cidx "$CIDX2" --htok "$Z64" --seq 122 --lifetime 10 --ack --expect-ba status=136,lifetime=0
@@ -390,6 +420,7 @@ echo 0 >$PARAMS/be_ratelimit_ms
 check_binding "after 136-138: binding of $HOA1 unchanged (seq 110)" "$HOA1" "coa=$COA2" seq=110
 
 # ================================================================ 10. de-registration
+rr_fresh
 diag "10. de-registration with the home keygen token alone"
 # RFC 6275 5.2.6 (paraphrase): for a de-registration (returning home, or
 # lifetime 0) only the home keygen token is used: Kbm = SHA1(home keygen
@@ -400,6 +431,7 @@ diag "10. de-registration with the home keygen token alone"
 hoti "HoTI from $HOA_X: HoT checked" "$HOA_X"
 IDXX=$H_IDX
 rrbu "RR BU for $HOA_X from $COA: BA 0" --hoa "$HOA_X" --coa "$COA" --hidx "$IDXX" --cidx "$CIDX1" --seq 1 --lifetime 10 --ack --expect-ba status=0
+rr_fresh
 snap S0
 rrbu "lifetime 0 from $COA, care-of index 0xbeef: BA 0 lifetime 0, BAD with SHA1(home token) over the home address, RH2" \
 	--hoa "$HOA_X" --coa "$COA" --hidx "$IDXX" --cidx 0xbeef --seq 2 --lifetime 0 --ack --expect-ba status=0,lifetime=0
@@ -413,6 +445,7 @@ IDXD=$H_IDX
 rrbu "RR BU for $HOA_D from $COA: BA 0" --hoa "$HOA_D" --coa "$COA" --hidx "$IDXD" --cidx "$CIDX1" --seq 1 --lifetime 10 --ack --expect-ba status=0
 # 9.5.4 (paraphrase): the BA goes to the BU's source; a type 2 Routing
 # Header only when that is not the home address.
+rr_fresh
 snap S0
 rrbu "from home (source $HOA_D, CoA = HoA), lifetime 0: BA 0 lifetime 0 to $HOA_D, no RH2, BAD with SHA1(home token)" \
 	--hoa "$HOA_D" --coa "$HOA_D" --hidx "$IDXD" --cidx 0 --seq 2 --lifetime 0 --ack --expect-ba status=0,lifetime=0
@@ -426,6 +459,7 @@ rrbu "from home, CoA = HoA, lifetime 10: a de-registration all the same, BA 0 li
 if binding_absent "$HOA_D"; then ok "CoA = HoA: binding of $HOA_D gone"; else not_ok "CoA = HoA: binding of $HOA_D gone" "$(binding_get "$HOA_D")"; fi
 
 # ================================================================ 11. a preconfigured Kbm first
+rr_fresh
 diag "11. a preconfigured Kbm overrides return routability"
 # draft-ietf-mip6-precfgKbm (paraphrase): with a Kbm configured for the
 # home address the correspondent uses it instead of the one return
@@ -435,10 +469,12 @@ IDXP=$H_IDX
 rrbu "RR BU for $HOA_P (no Kbm yet): BA 0" --hoa "$HOA_P" --coa "$COA" --hidx "$IDXP" --cidx "$CIDX1" --seq 1 --lifetime 10 --ack --expect-ba status=0
 check_binding "RR binding of $HOA_P: auth rr" "$HOA_P" "coa=$COA" seq=1 auth=rr
 check "kbm add $HOA_P" cli "$NS_CN" kbm add "$HOA_P" key "$KP"
+rr_fresh
 snap S0
 rrbu "$HOA_P has a Kbm: the RR-keyed BU is dropped" --hoa "$HOA_P" --coa "$COA" --hidx "$IDXP" --cidx "$CIDX1" --seq 2 --lifetime 10 --ack --expect-none
 snap S1
 check_deltas "RR-keyed BU with a Kbm present: auth_fail +1; bu_accepted, ba_sent, rr_nonce_expired 0" auth_fail=1 bu_accepted=0 ba_sent=0 rr_nonce_expired=0
+rr_fresh
 snap S0
 rrbu "Kbm-keyed BU with Nonce Indices 0xdead/0xbeef: BA 0 with BAD keyed with the Kbm" \
 	--hoa "$HOA_P" --coa "$COA" --hidx 0xdead --cidx 0xbeef --kbm "$KP" --seq 3 --lifetime 10 --ack --expect-ba status=0
@@ -448,6 +484,7 @@ check_deltas "Kbm-keyed BU: bu_accepted, ba_sent +1; auth_fail, rr_nonce_expired
 check_binding "binding of $HOA_P now auth kbm, seq 3" "$HOA_P" "coa=$COA" seq=3 auth=kbm
 
 # ================================================================ 12. rr show
+rr_fresh
 diag "12. mip6sec rr show"
 # shellcheck disable=SC2034 # read by keys_absent (sa_lib.sh)
 SECRETS=("$HT1" "$HT2" "$CT1" "$CT2")
