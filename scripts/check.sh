@@ -12,9 +12,10 @@
 #
 # Which tests run on which kernel (two CPUs, 35 minutes with the debug
 # kernel cached; see "Scheduling" in Documentation/mip6sec.rst):
-#   debug kernel (6.12)  run.sh --list debug (the stress test in a VM of its own)
-#   Debian 6.12          every test but the debug kernel's (they ran on a 6.12)
-#   Debian 6.1           every test but run.sh --list one-kernel; the router
+#   debug kernel (6.12)  run.sh --list debug, in one VM with two vCPUs
+#   Debian 6.12          every test but the debug kernel's (they ran on a
+#                        6.12) and run.sh --list older-only
+#   Debian 6.1           every test but run.sh --list newer-only; the router
 #                        commands
 # With CHECK_DEBUG=0 there is no debug kernel, and every kernel runs every
 # test and the router commands.
@@ -38,7 +39,7 @@
 # dbgmodule dbgvm stress; kdebug leaves out the whole debug kernel); KERNELS="k1 k2"
 # overrides scripts/kernels.sh; FUZZ_SECONDS (per target, default 10);
 # CHECK_VM_TESTS (Debian kernels, default: see above); CHECK_DBG_TESTS
-# (debug kernel, default: run.sh --list debug without stress);
+# (debug kernel, default: run.sh --list debug);
 # STRESS_SECONDS (default 120) and STRESS_SEED; CHECK_PARALLEL_VMS=0|1
 # (default 1 with two or more CPUs); CHECK_NICE (default 5);
 # CHECK_VM_TIMEOUT and CHECK_DBG_TIMEOUT (s per VM, default 4800).
@@ -191,8 +192,8 @@ stage cli "build the CLI (make -C userspace)" $MAKE -C userspace
 
 # ------------------------------------------------------------------ debug kernel chain
 # Build (or find in the cache) the debug kernel, build the module against
-# it, run the debug selftest list in a VM; the stress test gets its own VM
-# with two vCPUs. Runs in the background from here on.
+# it, run the debug selftest list (the stress test included) in a VM with
+# two vCPUs. Runs in the background from here on.
 DBG=0
 if [ "${CHECK_DEBUG:-1}" != 0 ] && ! skipped_stage kdebug; then
 	DBG=1
@@ -208,50 +209,42 @@ debug_module() {
 	# shellcheck disable=SC1090
 	. "$DBG_ENV" && build_module 0 "$KDBG_KVER" "$KDBG_KDIR"
 }
-DBG_TESTS=${CHECK_DBG_TESTS:-$(bash selftests/vm/run.sh --list debug | grep -vx stress | paste -sd ' ')}
-# debug_vm VMDIR SMP TEST...: a VM of the debug kernel; a test may take 3-4
-# times as long as on a Debian kernel.
+DBG_TESTS=${CHECK_DBG_TESTS:-$(bash selftests/vm/run.sh --list debug | paste -sd ' ')}
+if skipped_stage stress; then
+	# shellcheck disable=SC2086
+	DBG_TESTS=$(printf '%s\n' $DBG_TESTS | grep -vx stress | paste -sd ' ')
+fi
+# debug_vm TEST...: a VM of the debug kernel with two vCPUs; a test may
+# take 3-4 times as long as on a Debian kernel.
 debug_vm() {
-	local dir=$1 smp=$2
-	shift 2
 	# shellcheck disable=SC1090
 	. "$DBG_ENV" &&
-		VM_DEBUG=1 VM_KERNEL=$VM_KERNEL VM_MODDIR=$VM_MODDIR VM_DIR=$ROOT/build/vm/$dir VM_SMP=$smp \
+		VM_DEBUG=1 VM_KERNEL=$VM_KERNEL VM_MODDIR=$VM_MODDIR VM_DIR=$ROOT/build/vm/dbg VM_SMP=2 \
 			VM_TIMEOUT=${CHECK_DBG_TIMEOUT:-4800} TEST_TIMEOUT=${TEST_TIMEOUT:-1800} \
 			"${NICE[@]}" bash selftests/vm/run.sh "$KDBG_KVER" "build/$KDBG_KVER/mip6sec.ko" "$@"
 }
 if [ "$DBG" = 1 ]; then
-	# chain_step ID FUNC: one step of the chain, its output in ID.log, its
-	# exit status in ID.rc, its time in times.txt
+	# chain_step ID CMD...: one step of the chain, its output in ID.log,
+	# its exit status in ID.rc, its time in times.txt
 	chain_step() {
-		local t=$SECONDS c c1 rc
+		local id=$1 t=$SECONDS c c1 rc
+		shift
 		cpu_children c
-		"$2" >"$LOGDIR/$1.log" 2>&1
+		"$@" >"$LOGDIR/$id.log" 2>&1
 		rc=$?
-		echo "$rc" >"$LOGDIR/$1.rc"
+		echo "$rc" >"$LOGDIR/$id.rc"
 		cpu_children c1
-		stage_time "$1" "$t" $((c1 - c))
+		stage_time "$id" "$t" $((c1 - c))
 		return "$rc"
 	}
 	# The chain's stages, one after the other, in one background job.
 	debug_chain() {
 		chain_step kdebug debug_build || return 1
 		chain_step dbgmodule debug_module || return 1
-		if ! skipped_stage dbgvm; then
+		if ! skipped_stage dbgvm && [ -n "$DBG_TESTS" ]; then
 			# shellcheck disable=SC2086
-			stage_bg dbgvm "VM selftests, debug kernel (run.sh VM_DEBUG=1: $DBG_TESTS)" \
-				debug_vm dbg-list 1 $DBG_TESTS
+			chain_step dbgvm debug_vm $DBG_TESTS
 		fi
-		if ! skipped_stage stress; then
-			stage_bg stress "stress test, debug kernel, 2 vCPUs, ${STRESS_SECONDS}s (run.sh VM_DEBUG=1 stress)" \
-				debug_vm dbg-stress 2 stress
-		fi
-		for id in dbgvm stress; do
-			[ -n "${BG_PID[$id]:-}" ] || continue
-			wait "${BG_PID[$id]}"
-			echo $? >"$LOGDIR/$id.rc"
-			stage_time "$id" "${BG_T0[$id]}" "$(cat "$LOGDIR/$id.cpu" 2>/dev/null)"
-		done
 	}
 	echo "---- [kdebug] debug kernel chain: started in the background (build or cache, module, VMs)"
 	debug_chain >"$LOGDIR/chain.log" 2>&1 &
@@ -287,8 +280,9 @@ vm_tests() {
 	fi
 	if [ "$SPLIT" = 1 ] && in_series "$1"; then
 		read -ra drop <<<"$DBG_TESTS"
+		mapfile -t -O "${#drop[@]}" drop < <(bash selftests/vm/run.sh --list older-only)
 	elif [ "$SPLIT" = 1 ]; then
-		mapfile -t drop < <(bash selftests/vm/run.sh --list one-kernel)
+		mapfile -t drop < <(bash selftests/vm/run.sh --list newer-only)
 	fi
 	bash selftests/vm/run.sh --list default | grep -vxF -f <(printf '%s\n' "${drop[@]}" "") | paste -sd ' '
 }
@@ -393,8 +387,7 @@ if [ "$DBG" = 1 ]; then
 	wait "$CHAIN_PID"
 	chain_stage kdebug "debug kernel (scripts/kdebug.sh build: cache or build)"
 	chain_stage dbgmodule "module build, debug kernel"
-	chain_stage dbgvm "VM selftests, debug kernel (run.sh VM_DEBUG=1)"
-	chain_stage stress "stress test, debug kernel, 2 vCPUs (run.sh VM_DEBUG=1 stress)"
+	chain_stage dbgvm "VM selftests, debug kernel, 2 vCPUs (run.sh VM_DEBUG=1: $DBG_TESTS; stress ${STRESS_SECONDS}s)"
 else
 	stage_skip kdebug "debug kernel, its VM selftests and the stress test" \
 		"$(skipped_stage kdebug && echo CHECK_SKIP || echo CHECK_DEBUG=0)"
