@@ -143,7 +143,7 @@ hao_round() { # hao_round ROUND module|kernel
 	fi
 	in_ns "$NS_CN" "$RECV" "$PORT" "$HAO_N" 1500 $((HAO_SECS + 30)) "$HOA_A" >"$TMP/recv" &
 	rpid=$!
-	wait_file_match 20 "$TMP/recv" '^ready' || diag "receiver not ready"
+	wait_file_match "$READY_TIMEOUT" "$TMP/recv" '^ready' || diag "receiver not ready"
 	snd=$(in_ns "$NS_MN" "$SEND" "$IF_MN" "$MAC" "$BDIR/hao.bin" -n "$HAO_N" -t "$HAO_SECS")
 	wait "$rpid"
 	rcv=$(sed -n 's/^{/{/p' "$TMP/recv")

@@ -174,7 +174,7 @@ bg_track $!
 coproc MNP { ip netns exec "$NS_MN" "$PYTHON" "$MNPY" serve 2>&1; }
 bg_track "$MNP_PID"
 read -r -t 90 line <&"${MNP[0]}"
-if [ "$line" != ready ] || ! wait_file_match 60 "$UDPOUT" '^ready' || ! wait_file_match 60 "$MHOUT" '^ready'; then
+if [ "$line" != ready ] || ! wait_file_match "$READY_TIMEOUT" "$UDPOUT" '^ready' || ! wait_file_match "$READY_TIMEOUT" "$MHOUT" '^ready'; then
 	diag "mn.py: $line; udp: $(cat "$UDPOUT"); mh: $(cat "$MHOUT")"
 	ksft_skip_all "packet tools did not start"
 fi

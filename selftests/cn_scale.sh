@@ -99,7 +99,7 @@ result $? "refresh of binding $i in the full cache: BA 0, checked to the octet" 
 UDPOUT=$TMP/udp.out
 ip netns exec "$NS_CN" "$PYTHON" "$MNPY" udp-recv 9000 60 >"$UDPOUT" 2>&1 &
 bg_track $!
-wait_file_match 30 "$UDPOUT" '^ready'
+wait_file_match "$READY_TIMEOUT" "$UDPOUT" '^ready'
 hoa_j=$(pymn "$NS_MN" scale-hoa "$PREFIX" 17 | cut -d' ' -f2)
 out=$(pymn "$NS_MN" hao-udp --cn "$CN" --hoa "$hoa_j" --src "$COA" --marker scale17 --expect-none)
 if [ $? -eq 0 ] && wait_for 5 grep -q "\"src\": \"$hoa_j\", \"data\": \"m6:scale17\"" "$UDPOUT"; then

@@ -281,7 +281,7 @@ IPSEC_TESTS=13
 if [ "$HAVE_CRYPTO" = 1 ] && mn_start; then
 	ip netns exec "$NS_CN" "$PYTHON" "$SELFTESTS_DIR/mn.py" udp-recv 9000 600 >"$UDPOUT" 2>&1 &
 	bg_track $!
-	wait_file_match 60 "$UDPOUT" '^ready' >/dev/null
+	wait_file_match "$READY_TIMEOUT" "$UDPOUT" '^ready' >/dev/null
 	xstate 0x3001 "$HOA_I" "$CN" mode transport reqid 31 replay-window 32 $(alg 0x3001) sel src "$HOA_I/128" dst "$CN/128"
 	xstate 0x4001 "$CN" "$HOA_I" mode transport reqid 31 replay-window 32 $(alg 0x4001) sel src "$CN/128" dst "$HOA_I/128"
 	xstate 0x3101 "$HOA_U" "$CN" mode tunnel reqid 32 replay-window 32 $(alg 0x3101) sel src "$HOA_U/128" dst "$CN/128"

@@ -59,7 +59,7 @@ check "the Kbm's last sequence number and uses" ip netns exec cn mip6sec kbm sho
 say ""
 say "mobile node: a UDP datagram from its care-of address with a Home Address option"
 ip netns exec cn $MN udp-recv 9000 20 >/tmp/demo-udp.out 2>&1 &
-wait_file_match 20 /tmp/demo-udp.out '^ready'
+wait_file_match "$READY_TIMEOUT" /tmp/demo-udp.out '^ready'
 check "HAO packet accepted" ip netns exec mn $MN hao-udp --cn "$ADDR_CN" \
 	--hoa $HOA --src "$ADDR_MN" --port 9000 --marker hello --expect-none \
 	--expect-none-wait 0.5

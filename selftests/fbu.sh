@@ -85,7 +85,7 @@ result $((1 - params_ok)) "module parameters set (max_lifetime 420, keyreq_ratel
 
 mon_start
 mhrecv_start
-if ! mn_start || ! wait_file_match 60 "$MHOUT" '^ready'; then
+if ! mn_start || ! wait_file_match "$READY_TIMEOUT" "$MHOUT" '^ready'; then
 	diag "mh: $(cat "$MHOUT")"
 	ksft_skip_all "packet tools did not start"
 fi

@@ -117,7 +117,7 @@ result $((1 - params_ok)) "module parameters replay_window_s=7 keyreq_ratelimit_
 
 mon_start
 mhrecv_start
-if ! mn_start || ! wait_file_match 60 "$MHOUT" '^ready'; then
+if ! mn_start || ! wait_file_match "$READY_TIMEOUT" "$MHOUT" '^ready'; then
 	diag "mh: $(cat "$MHOUT")"
 	ksft_skip_all "packet tools did not start"
 fi

@@ -199,7 +199,7 @@ diag "3. fragments that carry conntrack state (loopback) are reassembled and jud
 UDPOUT=$TMP/udp.out
 in_ns "$NS_CN" "$PYTHON" "$MNPY" udp-recv 9000 600 >"$UDPOUT" 2>&1 &
 bg_track $!
-wait_file_match 60 "$UDPOUT" '^ready'
+wait_file_match "$READY_TIMEOUT" "$UDPOUT" '^ready'
 # Loopback with the MTU of an Ethernet link, so that what this node sends
 # itself leaves in fragments (the default 65536 never fragments).
 ip -n "$NS_CN" link set lo mtu 1280
@@ -460,7 +460,7 @@ if binding_absent "$PUBLIC"; then ok "no binding for $PUBLIC"; else not_ok "no b
 UDPOUT7=$TMP/udp7.out
 in_ns "$NS_CN" "$PYTHON" "$MNPY" udp-recv 9107 60 >"$UDPOUT7" 2>&1 &
 bg_track $!
-wait_file_match 30 "$UDPOUT7" '^ready'
+wait_file_match "$READY_TIMEOUT" "$UDPOUT7" '^ready'
 mn_check "UDP from $MN with $PUBLIC in a Home Address option: Binding Error status 1" \
 	hao-udp --cn "$CN" --hoa "$PUBLIC" --src "$MN" --port 9107 --marker public7 --expect-be status=1
 sleep 0.3

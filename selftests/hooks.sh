@@ -68,7 +68,7 @@ mhpkt_bg "$RECV" "$NS_CN" recv 600
 coproc SND { exec ip netns exec "$NS_MN" "$PYTHON" -c "$MHPKT_PY" serve "$ADDR_CN" 2>&1; }
 bg_track "$SND_PID"
 read -r -t 60 line <&"${SND[0]}"
-if [ "$line" != ready ] || ! wait_file_match 60 "$RECV" '^ready'; then
+if [ "$line" != ready ] || ! wait_file_match "$READY_TIMEOUT" "$RECV" '^ready'; then
 	diag "sender: $line; receiver: $(cat "$RECV")"
 	ksft_skip_all "packet tools did not start"
 fi
@@ -118,7 +118,7 @@ malformed() {
 	check_delta "$what: $counter +1" "$counter" 1
 	check_delta "$what: mh_malformed +1" mh_malformed 1
 }
-wait_file_match 30 "$ICMP" '^ready'
+wait_file_match "$READY_TIMEOUT" "$ICMP" '^ready'
 malformed bad-proto 1 $((0x2001)) mh_bad_proto "Payload Proto 6"
 # RFC 6275 9.2: Parameter Problem (code 0) pointing at the field; the MH
 # follows the 40-octet IPv6 header.

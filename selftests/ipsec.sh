@@ -231,7 +231,7 @@ result $((1 - params_ok)) "module parameters (kbm_and_ipsec, ipsec_max_lifetime,
 
 ip netns exec "$NS_CN" "$PYTHON" "$UDPPY" udp-recv 9000 1500 >"$UDPOUT" 2>&1 &
 bg_track $!
-if ! mn_start || ! wait_file_match 60 "$UDPOUT" '^ready'; then
+if ! mn_start || ! wait_file_match "$READY_TIMEOUT" "$UDPOUT" '^ready'; then
 	diag "udp: $(cat "$UDPOUT")"
 	ksft_skip_all "packet tools did not start"
 fi

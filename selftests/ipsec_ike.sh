@@ -206,7 +206,7 @@ UDPOUT=$TMP/udp.out
 udp_recv_start() {
 	mnsock "$NS_CN" udp-recv $UDP_PORT 900 >"$UDPOUT" 2>&1 &
 	bg_track $!
-	wait_file_match 30 "$UDPOUT" '^ready'
+	wait_file_match "$READY_TIMEOUT" "$UDPOUT" '^ready'
 }
 udp_count() { # udp_count MARKER [SRC]: datagrams of MARKER received (from SRC)
 	grep "\"$1 " "$UDPOUT" | jpick -c ${2:+"src=$2"}

@@ -266,6 +266,9 @@ wait_for() { # wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds
 	done
 }
 
+# How long a helper (scapy, a receiver) may take to say it is ready: on
+# a busy host under TCG, starting python alone has taken over a minute.
+READY_TIMEOUT=${READY_TIMEOUT:-300}
 wait_file_match() { # wait_file_match SECONDS FILE REGEX
 	wait_for "$1" grep -qE "$3" "$2"
 }

@@ -153,7 +153,7 @@ ip netns exec "$NS_CN" "$PYTHON" "$MNPY" mh-recv 900 >"$MHOUT" 2>&1 &
 bg_track $!
 ip netns exec "$NS_CN" "$PYTHON" "$MNPY" udp-recv 9000 900 >"$UDPOUT" 2>&1 &
 bg_track $!
-if ! mn_start || ! wait_file_match 60 "$MHOUT" '^ready' || ! wait_file_match 60 "$UDPOUT" '^ready'; then
+if ! mn_start || ! wait_file_match "$READY_TIMEOUT" "$MHOUT" '^ready' || ! wait_file_match "$READY_TIMEOUT" "$UDPOUT" '^ready'; then
 	diag "mh: $(cat "$MHOUT"); udp: $(cat "$UDPOUT")"
 	ksft_skip_all "packet tools did not start"
 fi

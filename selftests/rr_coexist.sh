@@ -80,8 +80,8 @@ ip netns exec "$NS_CN" "$PYTHON" "$MNPY" udp-recv 9000 900 >"$UDPOUT" 2>&1 &
 bg_track $!
 ip netns exec "$NS_CN" "$PYTHON" "$MNPY" icmp-recv 900 >"$ICMPOUT" 2>&1 &
 bg_track $!
-if ! mn_start || ! wait_file_match 60 "$MHOUT" '^ready' || ! wait_file_match 60 "$UDPOUT" '^ready' ||
-	! wait_file_match 60 "$ICMPOUT" '^ready'; then
+if ! mn_start || ! wait_file_match "$READY_TIMEOUT" "$MHOUT" '^ready' || ! wait_file_match "$READY_TIMEOUT" "$UDPOUT" '^ready' ||
+	! wait_file_match "$READY_TIMEOUT" "$ICMPOUT" '^ready'; then
 	diag "mh: $(cat "$MHOUT"); udp: $(cat "$UDPOUT"); icmp: $(cat "$ICMPOUT")"
 	ksft_skip_all "packet tools did not start"
 fi

@@ -82,7 +82,7 @@ stress_py probe "after the stress"
 FLOOD=$OUT/flood.out
 $STRESS flood 40 "$SEED" >"$FLOOD" 2>&1 &
 FLOOD_PID=$!
-if wait_file_match 60 "$FLOOD" '^flooding'; then
+if wait_file_match "$READY_TIMEOUT" "$FLOOD" '^flooding'; then
 	sleep 3
 	t0=${EPOCHREALTIME/./}
 	out=$(rmmod mip6sec 2>&1)

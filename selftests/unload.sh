@@ -47,7 +47,7 @@ mhpkt_bg /dev/null "$NS_CN" recv $((FLOOD_SECONDS + 30))
 FLOOD=$TMP/flood.out
 mhpkt_bg "$FLOOD" "$NS_MN" flood "$ADDR_CN" "$FLOOD_SECONDS"
 floodpid=$MHPKT_PID
-if wait_file_match 60 "$FLOOD" '^flooding'; then
+if wait_file_match "$READY_TIMEOUT" "$FLOOD" '^flooding'; then
 	ok "flood from mn started"
 else
 	not_ok "flood from mn started" "$(cat "$FLOOD")"
