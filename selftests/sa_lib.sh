@@ -7,7 +7,8 @@
 #
 #   setup      sa_test_begin: the namespaces (or skip the test), $TMP, and an
 #              EXIT trap that stops the MN, removes both and then calls
-#              sa_test_cleanup when the test defines it
+#              sa_test_cleanup when the test defines it (or make $TMP
+#              before sourcing this file)
 #   counters   snap S0; ...; snap S1; check_deltas NAME counter=N ... (lib.sh)
 #   events     mon_start; mon_mark; ...; check_event NAME SECS EVENT KEY=VALUE...
 #   JSON       jpick [-c] KEY=VALUE... [.FIELD]  (stdin: array, object or lines)
@@ -23,11 +24,17 @@ PARAMS=/sys/module/mip6sec/parameters
 
 eapkdf() { $EAPKDF "$@"; }
 
+# sa_files: where mon_start and mhrecv_start write, in $TMP (the tests that
+# make their own $TMP source this file after it)
+sa_files() {
+	MON=$TMP/monitor.out
+	MHOUT=$TMP/mh.out
+}
+[ -z "${TMP:-}" ] || sa_files
 sa_test_begin() {
 	netns_setup_or_skip
 	TMP=$(mktemp -d)
-	MON=$TMP/monitor.out	# mon_start
-	MHOUT=$TMP/mh.out	# mhrecv_start
+	sa_files
 	trap sa_test_end EXIT
 }
 sa_test_end() {
