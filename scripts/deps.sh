@@ -28,8 +28,9 @@ PACKAGES=(
 	qemu-system-x86 busybox-static cpio xz-utils gzip
 	# in-guest tests (run from the host root shared into the VM)
 	iproute2 util-linux procps python3 python3-scapy python3-yaml python3-jsonschema tshark
-	# selftests/hardening.sh: a stateful firewall (conntrack) and fwmark rules
-	nftables
+	# selftests/hardening.sh: a stateful firewall (conntrack) and fwmark
+	# rules; selftests/stress.py reads its nftables counters in-process
+	nftables python3-nftables
 	# end-to-end EAP test (selftests/eap_lib.sh): a RADIUS server and an EAP
 	# peer that run PEAP on loopback and give MSK, EMSK and Session-Id;
 	# openssl makes the test's own server certificate

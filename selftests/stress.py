@@ -64,6 +64,8 @@ import subprocess
 import sys
 import time
 
+import nftables    # python3-nftables (libnftables)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import mn          # noqa: E402  packet helpers (checksums, BAD, RFC 4285)
@@ -122,13 +124,25 @@ BAD_RE = re.compile(r'BUG|WARNING|Oops|KASAN|UBSAN|refcount|ref_tracker|general 
                     r'inconsistent lock state|kmemleak')
 
 
+T_START = time.monotonic()
+
+
 def log(*a):
-    print('# ' + ' '.join(str(x) for x in a), flush=True)
+    """A diagnostic line, with the seconds since this process started."""
+    print('# [%.1fs] ' % (time.monotonic() - T_START) + ' '.join(str(x) for x in a), flush=True)
+
+
+def in_ns(ns, cmd):
+    """CMD run in netns NS by nsenter(1): setns() only. Not a preexec_fn,
+    which makes Python fork() its whole address space instead of vfork().
+    On the debug kernel every exec costs about a second (more with the host
+    busy): setup batches its ip(8) commands, the counters are read in this
+    process."""
+    return (('nsenter', '--net=/run/netns/' + ns) + tuple(cmd)) if ns else tuple(cmd)
 
 
 def sh(*cmd, check=True, ns=None):
-    if ns:
-        cmd = ('ip', 'netns', 'exec', ns) + cmd
+    cmd = in_ns(ns, cmd)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if check and r.returncode:
         raise RuntimeError('%s: exit %d: %s' % (' '.join(cmd), r.returncode, r.stdout.strip()))
@@ -206,31 +220,47 @@ def sa_key(nai, spi):
 
 # ------------------------------------------------------------------ setup
 
+def ip_batch(ns, cmds):
+    """Run ip(8) commands in one process (in netns NS): on the debug kernel
+    each process costs a second or more, and setup needs about a hundred."""
+    r = subprocess.run(('ip',) + (('-n', ns) if ns else ()) + ('-batch', '-'),
+                       input=''.join(c + '\n' for c in cmds), text=True,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if r.returncode:
+        raise RuntimeError('ip -batch in %s: exit %d: %s' % (ns, r.returncode, r.stdout.strip()))
+
+
+def sysctl_ns(ns, name, value):
+    with InNs(ns):
+        with open('/proc/sys/' + name.replace('.', '/'), 'w') as f:
+            f.write(value)
+
+
 def cmd_setup():
     cmd_cleanup()
-    sh('ip', 'netns', 'add', NS_TX)
+    for n in [NS_TX] + [NS[k] for k in KINDS]:
+        sh('ip', 'netns', 'add', n)
+        for c in ('all', 'default'):
+            sysctl_ns(n, 'net.ipv6.conf.%s.accept_dad' % c, '0')
+    tx = ['link set lo up']
+    for i, k in enumerate(KINDS):
+        ns = NS[k]
+        # fixed MACs: the neighbour entries below need no lookup
+        txmac, mac = '02:6d:36:73:%02x:01' % i, '02:6d:36:73:%02x:02' % i
+        tx += ['link add tx-%s address %s type veth peer name rx address %s netns %s' % (k, txmac, mac, ns),
+               'addr add %s/64 dev tx-%s nodad' % (TX[k], k)]
+        tx += ['addr add %s/64 dev tx-%s nodad' % (a, k) for a in COAS[k]]
+        # room for the largest Mobility Header (2048 octets) unfragmented
+        tx += ['link set tx-%s mtu 9000' % k, 'link set tx-%s up' % k,
+               # Neighbours resolved for good: the flood must not wait on NDP.
+               'neigh replace %s lladdr %s dev tx-%s nud permanent' % (CN[k], mac, k)]
+    ip_batch(NS_TX, tx)
     for k in KINDS:
         ns = NS[k]
-        sh('ip', 'netns', 'add', ns)
-        sh('ip', '-n', NS_TX, 'link', 'add', 'tx-' + k, 'type', 'veth', 'peer', 'name', 'rx', 'netns', ns)
-        for n in (NS_TX, ns):
-            sh('ip', '-n', n, 'link', 'set', 'lo', 'up')
-            sh('sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0', ns=n)
-        sh('ip', '-n', NS_TX, 'addr', 'add', TX[k] + '/64', 'dev', 'tx-' + k, 'nodad')
-        for a in COAS[k]:
-            sh('ip', '-n', NS_TX, 'addr', 'add', a + '/64', 'dev', 'tx-' + k, 'nodad')
-        sh('ip', '-n', ns, 'addr', 'add', CN[k] + '/64', 'dev', 'rx', 'nodad')
-        # room for the largest Mobility Header (2048 octets) unfragmented
-        sh('ip', '-n', NS_TX, 'link', 'set', 'tx-' + k, 'mtu', '9000')
-        sh('ip', '-n', ns, 'link', 'set', 'rx', 'mtu', '9000')
-        sh('ip', '-n', NS_TX, 'link', 'set', 'tx-' + k, 'up')
-        sh('ip', '-n', ns, 'link', 'set', 'rx', 'up')
-        # Neighbours resolved for good: the flood must not wait on NDP.
-        mac = json.loads(sh('ip', '-j', '-n', ns, 'link', 'show', 'rx'))[0]['address']
-        txmac = json.loads(sh('ip', '-j', '-n', NS_TX, 'link', 'show', 'tx-' + k))[0]['address']
-        sh('ip', '-n', NS_TX, 'neigh', 'replace', CN[k], 'lladdr', mac, 'dev', 'tx-' + k, 'nud', 'permanent')
-        for a in [TX[k]] + COAS[k]:
-            sh('ip', '-n', ns, 'neigh', 'replace', a, 'lladdr', txmac, 'dev', 'rx', 'nud', 'permanent')
+        txmac = '02:6d:36:73:%02x:01' % KINDS.index(k)
+        ip_batch(ns, ['link set lo up', 'addr add %s/64 dev rx nodad' % CN[k],
+                      'link set rx mtu 9000', 'link set rx up'] +
+                 ['neigh replace %s lladdr %s dev rx nud permanent' % (a, txmac) for a in [TX[k]] + COAS[k]])
         # What reaches LOCAL_IN from the sender, before the module's hook
         # (NF_IP6_PRI_FILTER + 1): the packets the module must account for.
         tx = 'ip6 saddr %s/64 ' % PFX[k]
@@ -242,15 +272,12 @@ def cmd_setup():
                  ('mh_bu', tx + 'mh type { 5, 8 }'),
                  ('mh', tx + 'meta l4proto 135'),
                  ('udp', tx + 'meta l4proto udp'))
-        nft = 'table ip6 %s {\n' % NFT_TABLE
-        nft += ''.join(' counter m6_%s { }\n' % c for c, _ in rules)
-        nft += ' chain in {\n  type filter hook input priority -50;\n'
-        nft += ''.join('  %s counter name "m6_%s"\n' % (m, c) for c, m in rules)
-        nft += ' }\n}\n'
-        r = subprocess.run(('ip', 'netns', 'exec', ns, 'nft', '-f', '-'), input=nft, text=True,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        if r.returncode:
-            raise RuntimeError('nft: ' + r.stdout)
+        rs = 'table ip6 %s {\n' % NFT_TABLE
+        rs += ''.join(' counter m6_%s { }\n' % c for c, _ in rules)
+        rs += ' chain in {\n  type filter hook input priority -50;\n'
+        rs += ''.join('  %s counter name "m6_%s"\n' % (m, c) for c, m in rules)
+        rs += ' }\n}\n'
+        nft(ns, rs)
     esp_sa(True)
     return 0
 
@@ -259,18 +286,19 @@ def esp_sa(add):
     """The transport-mode SA of m6s-esp (no replay window: a valid packet
     sent again is decrypted again, and comes back to the hook)."""
     if not add:
-        sh('ip', '-n', NS['esp'], 'xfrm', 'state', 'del', 'src', '::', 'dst', CN['esp'],
-           'proto', 'esp', 'spi', '0x%x' % ESP_SPI, check=False)
+        sh('ip', 'xfrm', 'state', 'del', 'src', '::', 'dst', CN['esp'],
+           'proto', 'esp', 'spi', '0x%x' % ESP_SPI, check=False, ns=NS['esp'])
         return
-    sh('ip', '-n', NS['esp'], 'xfrm', 'state', 'add', 'src', '::', 'dst', CN['esp'], 'proto', 'esp',
+    sh('ip', 'xfrm', 'state', 'add', 'src', '::', 'dst', CN['esp'], 'proto', 'esp',
        'spi', '0x%x' % ESP_SPI, 'mode', 'transport',
        'auth-trunc', 'hmac(sha256)', '0x' + ESP_AUTH.hex(), '128', 'enc', 'cbc(aes)', '0x' + ESP_ENC.hex(),
-       check=False)
+       check=False, ns=NS['esp'])
 
 
 def cmd_cleanup():
     for n in [NS_TX] + [NS[k] for k in KINDS]:
-        subprocess.run(('ip', 'netns', 'del', n), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if os.path.exists('/run/netns/' + n):
+            subprocess.run(('ip', 'netns', 'del', n), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return 0
 
 
@@ -890,15 +918,34 @@ def netns_churn(seed, stop_path, result_path):
 
 # ------------------------------------------------------------------ accounting
 
+NFT = {}
+
+
+def nft(ns, cmd):
+    """An nft(8) command in netns NS, run by libnftables in this process
+    (python3-nftables): the counters are read after every second while the
+    counters settle, and a process costs about a second on the debug kernel."""
+    with InNs(ns):
+        if ns not in NFT:
+            NFT[ns] = nftables.Nftables()
+        rc, out, err = NFT[ns].cmd(cmd)
+    if rc:
+        raise RuntimeError('nft in %s: %s' % (ns, err.strip()))
+    return out
+
+
 def nft_counters(ns):
-    txt = sh('nft', 'list', 'counters', 'table', 'ip6', NFT_TABLE, ns=ns)
+    txt = nft(ns, 'list counters table ip6 %s' % NFT_TABLE)
     return {m.group(1): int(m.group(2))
             for m in re.finditer(r'counter m6_(\w+) \{\s*packets (\d+)', txt)}
 
 
 def xfrm_stat(ns):
     out = {}
-    for line in sh('cat', '/proc/net/xfrm_stat', ns=ns).splitlines():
+    with InNs(ns):
+        with open('/proc/self/net/xfrm_stat') as f:
+            txt = f.read()
+    for line in txt.splitlines():
         w = line.split()
         if len(w) == 2:
             out[w[0]] = int(w[1])
@@ -1009,17 +1056,34 @@ def read_json(path):
         return {}
 
 
-def quiesce(nls, secs=30):
-    """Wait until no counter moves any more (in-flight packets, decryption)."""
-    prev = None
-    end = time.monotonic() + secs
-    while time.monotonic() < end:
-        cur = json.dumps(snapshot(nls), sort_keys=True)
-        if cur == prev:
-            return True
+def snap_moved(a, b):
+    """What moved from snapshot A to B: "kind/section/counter+delta" ..."""
+    return ['%s/%s/%s%+d' % (k, sec, c, b[k][sec].get(c, 0) - a[k][sec].get(c, 0))
+            for k in KINDS for sec in sorted(b[k])
+            for c in sorted(set(a[k][sec]) | set(b[k][sec]))
+            if a[k][sec].get(c, 0) != b[k][sec].get(c, 0)]
+
+
+def quiesce(nls, secs=120):
+    """Wait until no counter moves between two snapshots a second apart (in
+    flight packets, decryption, SAs of the churn that expire by themselves
+    within 2 s). The deadline is generous, and counts snapshots taken, not
+    only seconds: on the debug kernel with the host busy one snapshot has
+    taken several seconds. Returns (settled, what moved last / timing)."""
+    prev, moved, n = None, [], 0
+    t0 = time.monotonic()
+    while True:
+        cur = snapshot(nls)
+        n += 1
+        if prev is not None:
+            moved = snap_moved(prev, cur)
+            if not moved:
+                return True, '%d snapshots in %.1fs' % (n, time.monotonic() - t0)
+        if n >= 4 and time.monotonic() - t0 > secs:
+            return False, 'still moving after %.1fs, %d snapshots; last change: %s' % (
+                time.monotonic() - t0, n, ' '.join(moved))
         prev = cur
         time.sleep(1)
-    return False
 
 
 def cmd_run(secs, seed, out):
@@ -1035,6 +1099,7 @@ def cmd_run(secs, seed, out):
     gen = Gen(seed, os.path.join(out, 'corpus'))
     log('seed %d: STRESS_SEED=%d reproduces the packets of this run' % (seed, seed))
     s0 = snapshot(nls)
+    log('first snapshot taken')
     setns(NS_TX)
     sender = Sender(gen, out)
     t0 = time.monotonic()
@@ -1067,7 +1132,9 @@ def cmd_run(secs, seed, out):
     total = sum(sender.sent[k] for k in KINDS)
     log('sent %d packets in %.1fs (%.0f/s): %s; send errors %d'
         % (total, dt, total / dt if dt else 0, json.dumps(sender.sent), sender.errors))
-    check(quiesce(nls), 'counters settle once the traffic stops')
+    ok, why = quiesce(nls)
+    check(ok, 'counters settle once the traffic stops', why)
+    log('settled: %s' % why)
     s1 = snapshot(nls)
     for k in KINDS:
         log('%s: module %s; nft %s' % (NS[k], ' '.join('%s+%d' % (c, v - s0[k]['mod'].get(c, 0))

@@ -21,6 +21,7 @@ require_root
 require_cmd nft ip
 require_module
 $PYTHON -c 'import cryptography' 2>/dev/null || ksft_skip_all "python3-cryptography not installed"
+$PYTHON -c 'import nftables' 2>/dev/null || ksft_skip_all "python3-nftables not installed"
 
 # The guest cannot autoload modules (see ipsec.sh): nftables for the
 # counters, the crypto of the ESP SA, a default RNG for its IVs.
@@ -58,21 +59,24 @@ checks() {
 	done
 }
 
+t0=$SECONDS
 out=$($STRESS setup 2>&1)
 if [ $? -ne 0 ]; then
 	not_ok "setup: namespaces, veth pairs, nftables counters, ESP SA" "$out"
 	ktap_finished
 fi
 ok "setup: namespaces, veth pairs, nftables counters, ESP SA"
+diag "setup took $((SECONDS - t0))s"
 
 diag "stress: ${SECS}s, seed $SEED (STRESS_SEED=$SEED reproduces the packets), $(nproc) CPUs, corpus in $OUT/corpus"
 # stress.py CMD...: run it, turn its CHECK lines into results, and fail
 # when it did not finish
 stress_py() {
-	local rc
+	local rc t0=$SECONDS
 	$STRESS "$@" >"$OUT/$1.out" 2>&1
 	rc=$?
 	checks <"$OUT/$1.out"
+	diag "stress.py $1 took $((SECONDS - t0))s"
 	[ $rc -eq 0 ] || not_ok "stress.py $1 finished" "exit $rc"
 }
 stress_py run "$SECS" "$SEED" "$OUT"
