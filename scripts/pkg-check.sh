@@ -132,6 +132,9 @@ EOF
 	ctest "mip6sec monitor " "-t -ts help"
 	ctest "mip6sec -batch dist/mip6sec.con" "dist/mip6sec.conf"
 	ctest "mip6sec -j st" "stats"
+	ctest "mip6sec -n m6-x st" "stats"
+	# the name after -netns is not taken for the object
+	ctest "mip6sec -netns m6-x -j kbm " "$(comp "mip6sec kbm ")"
 else
 	result 1 "completion: /usr/share/bash-completion/bash_completion missing (scripts/deps.sh)"
 fi

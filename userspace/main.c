@@ -4,7 +4,11 @@
  *
  * mip6sec [ OPTIONS ] OBJECT { COMMAND | help }
  */
+#define _GNU_SOURCE		/* setns() */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +49,7 @@ static void usage(FILE *fp)
 			fprintf(fp, "%s %s", i ? " |" : "", objects[i].name);
 	fputs(" }\n"
 	      "       OPTIONS := { -j[son] | -p[retty] | -a[ll] | -t[imestamp] |\n"
-	      "                    -ts[hort] }\n", fp);
+	      "                    -ts[hort] | -n[etns] NAME }\n", fp);
 	for (i = 0; i < ARRAY_SIZE(objects); i++)
 		if (objects[i].help)
 			fprintf(fp, "\n%s", objects[i].help);
@@ -106,6 +110,39 @@ static void print_module_version(void)
 	fclose(fp);
 }
 
+/*
+ * -n NETNS, as ip(8): work in the network namespace /run/netns/NETNS (a
+ * name, as "ip netns add" makes), or the one a path names
+ * (/proc/PID/ns/net). Only the network namespace changes: this tool reads
+ * nothing "ip netns exec" would remount or bind (/sys, /etc/netns/NETNS).
+ */
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, n;
+
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return usage_error("-netns needs the name of a network namespace");
+	n = snprintf(path, sizeof(path), "%s%s",
+		     strchr(name, '/') ? "" : "/run/netns/", name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return usage_error("-netns: name too long");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "Error: cannot open network namespace \"%s\": %s\n",
+			name, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (setns(fd, CLONE_NEWNET)) {
+		fprintf(stderr, "Error: cannot enter network namespace \"%s\": %s\n",
+			name, strerror(errno));
+		close(fd);
+		return errno == EINVAL ? EXIT_USAGE : EXIT_KERNEL;
+	}
+	close(fd);
+	return 0;
+}
+
 struct options {
 	const char *batch;	/* -batch FILE */
 	bool force;		/* -force: go on after a failed batch line */
@@ -126,6 +163,14 @@ static int parse_options(struct mip6sec_ctx *ctx, struct options *opt,
 				return -1;
 			}
 			opt->batch = argv[++i];
+		} else if (is_opt(argv[i], "-n", "--netns")) {
+			if (i + 1 >= argc) {
+				*status = usage_error("-netns needs the name of a network namespace");
+				return -1;
+			}
+			*status = enter_netns(argv[++i]);
+			if (*status)
+				return -1;
 		} else if (is_opt(argv[i], "-f", "--force")) {
 			opt->force = true;
 		} else if (is_opt(argv[i], "-V", "--version")) {

@@ -110,6 +110,13 @@ tc "unknown object"          1 '' 'Error: unknown object "frob"' frob
 tc "unknown object usage"    1 '' "OBJECT := { kbm | sa | binding | rr | stats | monitor | derive }" frob
 tc "unknown command"         1 '' 'Error: unknown command "frob" for kbm' kbm frob
 tc "unknown option"          1 '' 'Error: unknown option "-x"' -x kbm show
+# -n NETNS (ip -n): a missing namespace is the caller's error, nothing sent
+tc "-n: missing namespace"    1 '' '=Error: cannot open network namespace "m6-nosuch": No such file or directory' -n m6-nosuch stats
+tc "-netns: missing namespace" 1 '' 'cannot open network namespace "m6-nosuch"' -netns m6-nosuch kbm show
+tc "-n without a name"        1 '' 'Error: -netns needs the name of a network namespace' -n
+tc "-n with an empty name"    1 '' 'Error: -netns needs the name of a network namespace' -n '' stats
+tc "-n ..: not /run/netns/.." 1 '' 'Error: -netns needs the name of a network namespace' -n .. stats
+tc "-n PATH: not a namespace" 1 '' 'cannot enter network namespace "/dev/null": Invalid argument' -n /dev/null stats
 tc "help takes no args"      1 '' "Error:" help me
 
 # --- kbm add argument errors (exit 1, nothing sent) ---
