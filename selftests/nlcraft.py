@@ -6,7 +6,7 @@ An independent client (sockets + struct only) for requests the CLI refuses to
 send: wrong attribute lengths, unknown attribute types, attributes a command
 does not take. Names and numbers come from include/uapi/linux/mip6sec.h.
 
-  nlcraft.py [--dump] [--no-ack] CMD [ATTR=VALUE ...]
+  nlcraft.py [--netns=NAME] [--dump] [--no-ack] CMD [ATTR=VALUE ...]
   nlcraft.py consts
 
 CMD    kbm-add, kbm-del, kbm-get, binding-get, ..., stats-get, or a number
@@ -15,12 +15,16 @@ ATTR   hoa, cn, coa, key, last-seq, uses, seq, lifetime, auth, reason, ...
 VALUE  ip6:ADDR | hex:HEX | zeros:N | u8:N | u16:N | u32:N | u64:N | str:TEXT;
        untyped values are addresses for hoa/cn/coa and hex otherwise.
 
+--netns=NAME sends the request from network namespace /run/netns/NAME
+(setns() in this process: one exec less than "ip netns exec").
+
 Prints one JSON object: {"error": 0 or -errno, "errno": "ENOENT",
 "extack": message or null, "extack_offset": N, "missing_type": N,
 "replies": [{"cmd": ..., "attrs": {...}}]} and exits 0 when error == 0,
 1 when the kernel returned an error, 2 on local problems.
 """
 
+import ctypes
 import errno
 import json
 import os
@@ -247,6 +251,12 @@ def main(argv):
             version = int(o.split('=', 1)[1], 0)
         elif o.startswith('--reserved='):
             reserved = int(o.split('=', 1)[1], 0)
+        elif o.startswith('--netns='):
+            fd = os.open('/run/netns/' + o.split('=', 1)[1], os.O_RDONLY)
+            if ctypes.CDLL(None, use_errno=True).setns(fd, 0x40000000):        # CLONE_NEWNET
+                print('nlcraft: setns: ' + os.strerror(ctypes.get_errno()), file=sys.stderr)
+                return 2
+            os.close(fd)
         else:
             print('nlcraft: unknown option ' + o, file=sys.stderr)
             return 2
