@@ -247,7 +247,13 @@ if [ "$DBG" = 1 ]; then
 		fi
 	}
 	echo "---- [kdebug] debug kernel chain: started in the background (build or cache, module, VMs)"
-	debug_chain >"$LOGDIR/chain.log" 2>&1 &
+	rm -f "$LOGDIR/chain.end"
+	(
+		debug_chain
+		rc=$?
+		: >"$LOGDIR/chain.end"
+		exit $rc
+	) >"$LOGDIR/chain.log" 2>&1 &
 	CHAIN_PID=$!
 fi
 
@@ -347,22 +353,48 @@ for k in "${KVERS[@]}"; do
 	fi
 done
 
-# ------------------------------------------------------------------ results
-for id in "${VM_IDS[@]}" "${ROUTER_IDS[@]}"; do
-	stage_wait "$id"
-done
 # FIPS mode needs a boot of its own (fips=1): selftests/fips.sh, unless
-# CHECK_VM_TESTS names other tests only.
+# CHECK_VM_TESTS names other tests only. On two CPUs or more the two boots
+# start in the background once the debug chain has ended (its VM's two
+# vCPUs free again), beside the tail of the other VMs.
+FIPS_IDS=()
+# after_chain CMD...: CMD once the debug chain (if any) has ended
+after_chain() {
+	while [ "$DBG" = 1 ] && [ ! -e "$LOGDIR/chain.end" ] && kill -0 "$CHAIN_PID" 2>/dev/null; do
+		sleep 5
+	done
+	"$@"
+}
 case " ${CHECK_VM_TESTS:-fips} " in
 *" fips "*)
 	for k in "${KVERS[@]}"; do
 		[ -s "build/$k/mip6sec.ko" ] || continue
-		stage "vm-fips-$k" "VM selftests in FIPS mode, $k (fips=1)" \
-			env VM_APPEND=fips=1 VM_DIR="$ROOT/build/vm/$k-fips" \
+		set -- env VM_APPEND=fips=1 VM_DIR="$ROOT/build/vm/$k-fips" \
 			"${NICE[@]}" bash selftests/vm/run.sh "$k" "build/$k/mip6sec.ko" fips
+		if [ "$PARALLEL" = 1 ]; then
+			stage_bg "vm-fips-$k" "VM selftests in FIPS mode, $k (fips=1; after the debug chain)" \
+				after_chain "$@"
+			FIPS_IDS+=("vm-fips-$k")
+		else
+			FIPS_IDS+=("$k")
+		fi
 	done
 	;;
 esac
+
+# ------------------------------------------------------------------ results
+for id in "${VM_IDS[@]}" "${ROUTER_IDS[@]}"; do
+	stage_wait "$id"
+done
+for id in "${FIPS_IDS[@]}"; do
+	if [ "$PARALLEL" = 1 ]; then
+		stage_wait "$id"
+	else
+		stage "vm-fips-$id" "VM selftests in FIPS mode, $id (fips=1)" \
+			env VM_APPEND=fips=1 VM_DIR="$ROOT/build/vm/$id-fips" \
+			"${NICE[@]}" bash selftests/vm/run.sh "$id" "build/$id/mip6sec.ko" fips
+	fi
+done
 
 # show a stage the debug chain ran: its log, results and time
 chain_stage() { # chain_stage ID TITLE
