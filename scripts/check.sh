@@ -52,6 +52,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 2
 LOGDIR=$ROOT/build/check
 mkdir -p "$LOGDIR"
+rm -f "$LOGDIR"/*.t0 "$LOGDIR"/chain.end
 RESULTS=$LOGDIR/results.tap
 TIMES=$LOGDIR/times.txt
 : >"$RESULTS"
@@ -154,6 +155,8 @@ stage_wait() {
 	fi
 	wait "${BG_PID[$id]}"
 	rc=$?
+	# a stage that waited for another before it started (after_chain)
+	[ ! -s "$LOGDIR/$id.t0" ] || BG_T0[$id]=$(cat "$LOGDIR/$id.t0")
 	cat "$LOGDIR/$id.log"
 	collect "$id" "$title" "$rc"
 	stage_time "$id" "${BG_T0[$id]}" "$(cat "$LOGDIR/$id.cpu" 2>/dev/null)"
@@ -247,7 +250,6 @@ if [ "$DBG" = 1 ]; then
 		fi
 	}
 	echo "---- [kdebug] debug kernel chain: started in the background (build or cache, module, VMs)"
-	rm -f "$LOGDIR/chain.end"
 	(
 		debug_chain
 		rc=$?
@@ -358,11 +360,15 @@ done
 # start in the background once the debug chain has ended (its VM's two
 # vCPUs free again), beside the tail of the other VMs.
 FIPS_IDS=()
-# after_chain CMD...: CMD once the debug chain (if any) has ended
+# after_chain ID CMD...: CMD once the debug chain (if any) has ended; the
+# stage's times start then (ID.t0)
 after_chain() {
+	local id=$1
+	shift
 	while [ "$DBG" = 1 ] && [ ! -e "$LOGDIR/chain.end" ] && kill -0 "$CHAIN_PID" 2>/dev/null; do
 		sleep 5
 	done
+	echo "$SECONDS" >"$LOGDIR/$id.t0"
 	"$@"
 }
 case " ${CHECK_VM_TESTS:-fips} " in
@@ -373,7 +379,7 @@ case " ${CHECK_VM_TESTS:-fips} " in
 			"${NICE[@]}" bash selftests/vm/run.sh "$k" "build/$k/mip6sec.ko" fips
 		if [ "$PARALLEL" = 1 ]; then
 			stage_bg "vm-fips-$k" "VM selftests in FIPS mode, $k (fips=1; after the debug chain)" \
-				after_chain "$@"
+				after_chain "vm-fips-$k" "$@"
 			FIPS_IDS+=("vm-fips-$k")
 		else
 			FIPS_IDS+=("$k")
